@@ -1,0 +1,65 @@
+//! The analysis core: text in, [`Analysis`] out.
+//!
+//! Everything here is pure, synchronous Rust with byte offsets into the text as given. The
+//! service layers above (cache, gRPC) depend on this module; it depends on none of them, so
+//! anyone improving the analysis never has to read tonic or tokio.
+
+pub mod entities;
+pub mod language;
+pub mod quotes;
+pub mod text;
+mod types;
+
+pub use types::*;
+
+use text::Document;
+
+/// Version of the analysis engine: part of every cache key, so a new engine never serves an old
+/// engine's answers. Bump it whenever a change alters any result.
+pub const ENGINE_VERSION: &str = concat!("docsift-engine/", env!("CARGO_PKG_VERSION"), "+1");
+
+/// Analyses one document.
+///
+/// The text must be non-empty; size limits are the caller's policy and are checked before this
+/// is called. Entities are found whenever entities or quotes are wanted, because quote speakers
+/// are resolved to entities; they are returned only when asked for.
+pub fn analyze(text: &str, options: &Options) -> Result<Analysis, AnalysisError> {
+    if text.trim().is_empty() {
+        return Err(AnalysisError::EmptyText);
+    }
+    let features = options.features.or_all();
+    let doc = Document::new(text);
+
+    let language = if features.language {
+        language::detect(text, options.language_hint.as_deref())?
+    } else {
+        Language::undetermined()
+    };
+
+    let mut entities = if features.entities || features.quotes {
+        entities::extract(&doc)
+    } else {
+        Vec::new()
+    };
+    let mut quotes = if features.quotes {
+        quotes::extract(&doc, &mut entities)
+    } else {
+        Vec::new()
+    };
+    entities::rank(&doc, &mut entities, &mut quotes);
+    if !features.entities {
+        entities.clear();
+        for quote in &mut quotes {
+            if let Some(speaker) = &mut quote.speaker {
+                speaker.entity_index = None;
+            }
+        }
+    }
+
+    Ok(Analysis {
+        language,
+        entities,
+        quotes,
+        stats: doc.stats(),
+    })
+}

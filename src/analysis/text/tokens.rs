@@ -1,0 +1,265 @@
+//! A tokenizer that cuts news prose the way CoNLL-2003 was cut, so that the entity tagger sees
+//! the same kind of tokens it was trained on: punctuation apart, possessives apart ("Sokha" "’s"),
+//! negations apart ("do" "n't"), hyphenated words, initials and abbreviations ("U.S.", "H.") whole.
+
+use crate::analysis::Span;
+
+/// Abbreviations that keep their full stop. Single capital letters ("H.") and dotted acronyms
+/// ("U.S.") are recognised by shape and need not be listed.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Gen", "Lt", "Col", "Maj", "Capt",
+    "Sgt", "Adm", "Cmdr", "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Inc", "Corp", "Co", "Ltd",
+    "Bros", "No", "Nos", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct",
+    "Nov", "Dec", "Ave", "Blvd", "Dept", "Univ", "approx", "est", "Fig", "al",
+];
+
+fn is_opening(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '„' | '«' | '‹' | '(' | '[' | '{' | '「' | '『' | '¿' | '¡'
+    )
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '”'
+            | '’'
+            | '»'
+            | '›'
+            | ')'
+            | ']'
+            | '}'
+            | '」'
+            | '』'
+            | '.'
+            | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '…'
+    )
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '—' | '–' | '―')
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Cuts `text[range]` into tokens, appending them to `out` with offsets into `text`.
+pub fn tokenize(text: &str, base: usize, out: &mut Vec<Span>) {
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                split_chunk(text, s, i, base, out);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        split_chunk(text, s, text.len(), base, out);
+    }
+}
+
+/// Splits one whitespace-free chunk `text[begin..end]`.
+fn split_chunk(text: &str, mut begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
+    // Dashes inside a chunk ("word—word") separate tokens.
+    let chunk = &text[begin..end];
+    if let Some((at, c)) = chunk.char_indices().find(|&(_, c)| is_dash(c)) {
+        let dash = begin + at;
+        if dash > begin {
+            split_chunk(text, begin, dash, base, out);
+        }
+        out.push(Span::new(base + dash, base + dash + c.len_utf8()));
+        let rest = dash + c.len_utf8();
+        if rest < end {
+            split_chunk(text, rest, end, base, out);
+        }
+        return;
+    }
+    // Leading punctuation, one mark a token.
+    while begin < end {
+        let c = first_char(&text[begin..end]);
+        if is_opening(c) || (c.is_ascii_punctuation() && !matches!(c, '$' | '#' | '@' | '&')) {
+            if c == '.' && text[begin..end].starts_with("...") {
+                out.push(Span::new(base + begin, base + begin + 3));
+                begin += 3;
+                continue;
+            }
+            // A leading apostrophe of an elided year or word ('90s, ’em) stays on the word.
+            if is_apostrophe(c)
+                && text[begin + c.len_utf8()..end].starts_with(|d: char| d.is_alphanumeric())
+                && !text[begin + c.len_utf8()..end].contains(['\'', '’'])
+                && looks_elided(&text[begin + c.len_utf8()..end])
+            {
+                break;
+            }
+            out.push(Span::new(base + begin, base + begin + c.len_utf8()));
+            begin += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if begin >= end {
+        return;
+    }
+    // Trailing punctuation, collected from the end.
+    let mut trailing = Vec::new();
+    let mut stop = end;
+    while stop > begin {
+        let word = &text[begin..stop];
+        let c = last_char(word);
+        if c == '.' && keeps_full_stop(&word[..word.len() - 1]) {
+            break;
+        }
+        if word.ends_with("...") && word.len() > 3 {
+            trailing.push(Span::new(base + stop - 3, base + stop));
+            stop -= 3;
+            continue;
+        }
+        if is_closing(c) {
+            // A closing apostrophe after s is a plural possessive ("states’"): its own token.
+            trailing.push(Span::new(base + stop - c.len_utf8(), base + stop));
+            stop -= c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if stop > begin {
+        split_word(text, begin, stop, base, out);
+    }
+    out.extend(trailing.into_iter().rev());
+}
+
+/// Splits possessives and negations off a word without edge punctuation.
+fn split_word(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
+    let word = &text[begin..end];
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if word.len() > suffix.len() && word.ends_with(suffix) {
+            let cut = end - suffix.len();
+            out.push(Span::new(base + begin, base + cut));
+            out.push(Span::new(base + cut, base + end));
+            return;
+        }
+    }
+    for suffix in ["n't", "n’t", "N'T", "N’T"] {
+        if word.len() > suffix.len() + 1 && word.ends_with(suffix) {
+            let cut = end - suffix.len();
+            out.push(Span::new(base + begin, base + cut));
+            out.push(Span::new(base + cut, base + end));
+            return;
+        }
+    }
+    out.push(Span::new(base + begin, base + end));
+}
+
+/// Whether a word before a full stop keeps it: "U.S", "H", "Mr", "Inc".
+fn keeps_full_stop(word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    let mut chars = word.chars();
+    let first = chars.next().expect("word is not empty");
+    if chars.next().is_none() {
+        return first.is_uppercase();
+    }
+    if word.contains('.')
+        && word
+            .split('.')
+            .all(|part| part.chars().count() <= 2 && part.chars().all(char::is_alphabetic))
+    {
+        return true;
+    }
+    ABBREVIATIONS.contains(&word)
+}
+
+fn looks_elided(rest: &str) -> bool {
+    let rest = rest.trim_end_matches(|c: char| !c.is_alphanumeric());
+    (rest.len() >= 2 && rest.chars().take(2).all(|c| c.is_ascii_digit()))
+        || matches!(rest, "em" | "til" | "n")
+}
+
+fn first_char(s: &str) -> char {
+    s.chars().next().expect("caller passes a non-empty string")
+}
+
+fn last_char(s: &str) -> char {
+    s.chars()
+        .next_back()
+        .expect("caller passes a non-empty string")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        tokenize(text, 0, &mut out);
+        out.iter().map(|s| s.text(text)).collect()
+    }
+
+    #[test]
+    fn possessives_and_punctuation_apart() {
+        assert_eq!(
+            tokens("Sokha’s party, Banh's ally."),
+            ["Sokha", "’s", "party", ",", "Banh", "'s", "ally", "."]
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets_apart() {
+        assert_eq!(
+            tokens("“We [US] stay,” he said:"),
+            [
+                "“", "We", "[", "US", "]", "stay", ",", "”", "he", "said", ":"
+            ]
+        );
+    }
+
+    #[test]
+    fn initials_abbreviations_and_hyphens_whole() {
+        assert_eq!(
+            tokens("Joseph H. Felter of the U.S. Indo-Pacific Command, Mr. Smith."),
+            [
+                "Joseph",
+                "H.",
+                "Felter",
+                "of",
+                "the",
+                "U.S.",
+                "Indo-Pacific",
+                "Command",
+                ",",
+                "Mr.",
+                "Smith",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn negations_dashes_and_elisions() {
+        assert_eq!(
+            tokens("We don’t—in the ’90s—agree..."),
+            [
+                "We", "do", "n’t", "—", "in", "the", "’90s", "—", "agree", "..."
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_are_into_the_text() {
+        let text = "  é’s  ";
+        let mut out = Vec::new();
+        tokenize(text, 10, &mut out);
+        assert_eq!(out, [Span::new(12, 14), Span::new(14, 18)]);
+    }
+}

@@ -1,0 +1,8 @@
+//! docsift reads news-style documents and returns the entities they name, the direct quotations
+//! in them with who said each, and their language.
+//!
+//! Three layers, each depending only on the one below: [`analysis`] (pure, synchronous),
+//! [`cache`], and [`grpc`] (the service).
+
+pub mod analysis;
+pub mod evaluation;
