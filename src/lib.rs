@@ -5,4 +5,7 @@
 //! [`cache`], and [`grpc`] (the service).
 
 pub mod analysis;
+pub mod cache;
 pub mod evaluation;
+pub mod grpc;
+pub mod proto;
