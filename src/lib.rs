@@ -6,6 +6,9 @@
 
 pub mod analysis;
 pub mod cache;
+pub mod config;
 pub mod evaluation;
 pub mod grpc;
 pub mod proto;
+pub mod server;
+pub mod shutdown;

@@ -1,25 +1,48 @@
-//! The `docsift` command line: a thin layer over the library.
+//! The `docsift` command line: a thin layer over the library. `docsift` alone serves.
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
+use tracing_subscriber::EnvFilter;
+
+use docsift::analysis::text::OffsetUnit;
+use docsift::analysis::{self, Features, Options};
+use docsift::config::{LogFormat, ServeArgs};
+use docsift::server::{self, Listener};
 
 #[derive(Parser)]
 #[command(
     name = "docsift",
     version,
-    about = "Entities, quotes and language of news documents"
+    about = "Entities, quotes and language of news documents, over gRPC"
 )]
 struct Cli {
+    /// Log format.
+    #[arg(
+        long,
+        global = true,
+        env = "DOCSIFT_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Option<Command>,
+    /// `serve`'s flags, when no subcommand is given.
+    #[command(flatten)]
+    serve: ServeArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Runs the gRPC server (the default).
+    Serve(ServeArgs),
+    /// Analyses files (or standard input) and prints one JSON line per document: the
+    /// AnalyzeResponse in canonical protobuf JSON, as grpcurl prints it.
+    Analyze(AnalyzeArgs),
     /// Writes predictions on an annotated development set in the scorers' format.
     Eval {
         #[arg(value_enum)]
@@ -29,17 +52,54 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// Files to analyse; `-` or none reads standard input.
+    files: Vec<PathBuf>,
+    /// Inputs are JSON Lines, `{"id": ..., "text": ..., "language_hint": ...}` a line.
+    #[arg(long)]
+    jsonl: bool,
+    /// Unit of the offsets in the output.
+    #[arg(long, value_enum, default_value = "utf8")]
+    offsets: Offsets,
+    /// Features to compute (all when none is named).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    features: Vec<Feature>,
+    /// Language hint for every document (see the API's `Document.language_hint`).
+    #[arg(long)]
+    language_hint: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Offsets {
+    Utf8,
+    Utf16,
+    CodePoint,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Feature {
+    Entities,
+    Quotes,
+    Language,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum EvalTask {
     Ner,
     Quotes,
 }
 
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.log_format);
     let result = match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Analyze(args)) => analyze(&args),
         Some(Command::Eval { task, gold }) => eval(task, &gold),
-        None => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -50,7 +110,142 @@ fn main() -> ExitCode {
     }
 }
 
-fn eval(task: EvalTask, gold: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), BoxError> {
+    let settings = args.settings()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = Listener::bind(&settings.listen).await?;
+        tracing::info!(
+            listen = %listener.local_addr(),
+            workers = settings.workers,
+            engine = analysis::ENGINE_VERSION,
+            "docsift serving"
+        );
+        server::serve(settings, listener, docsift::shutdown::signal()).await?;
+        Ok(())
+    })
+}
+
+/// One document read from the inputs.
+struct Input {
+    id: String,
+    text: String,
+    language_hint: Option<String>,
+}
+
+fn analyze(args: &AnalyzeArgs) -> Result<(), BoxError> {
+    let unit = match args.offsets {
+        Offsets::Utf8 => OffsetUnit::Utf8,
+        Offsets::Utf16 => OffsetUnit::Utf16,
+        Offsets::CodePoint => OffsetUnit::CodePoint,
+    };
+    let features = Features {
+        entities: args.features.contains(&Feature::Entities),
+        quotes: args.features.contains(&Feature::Quotes),
+        language: args.features.contains(&Feature::Language),
+    };
+    let inputs = read_inputs(args)?;
+    let lines: Vec<Result<String, String>> = inputs
+        .par_iter()
+        .map(|input| {
+            let options = Options {
+                features,
+                language_hint: input
+                    .language_hint
+                    .clone()
+                    .or_else(|| args.language_hint.clone()),
+            };
+            match analysis::analyze(&input.text, &options) {
+                Ok(result) => {
+                    let mut response =
+                        docsift::proto::analysis_to_proto(&input.text, &result, unit);
+                    response.id = input.id.clone();
+                    serde_json::to_string(&response).map_err(|e| format!("{}: {e}", input.id))
+                }
+                Err(error) => Err(format!("{}: {error}", input.id)),
+            }
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for line in lines {
+        match line {
+            Ok(json) => writeln!(out, "{json}")?,
+            Err(message) => {
+                failed += 1;
+                eprintln!("docsift: {message}");
+            }
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        return Err(format!("{failed} document(s) could not be analysed").into());
+    }
+    Ok(())
+}
+
+fn read_inputs(args: &AnalyzeArgs) -> Result<Vec<Input>, BoxError> {
+    let stdin = PathBuf::from("-");
+    let files: Vec<&Path> = if args.files.is_empty() {
+        vec![stdin.as_path()]
+    } else {
+        args.files.iter().map(PathBuf::as_path).collect()
+    };
+    let mut inputs = Vec::new();
+    for path in files {
+        let content = if path == Path::new("-") {
+            std::io::read_to_string(std::io::stdin())?
+        } else {
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
+        };
+        if !args.jsonl {
+            let id = path
+                .file_name()
+                .map_or("-".into(), |n| n.to_string_lossy().into_owned());
+            inputs.push(Input {
+                id,
+                text: content,
+                language_hint: None,
+            });
+            continue;
+        }
+        for (number, line) in content.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let value: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: {e}", path.display(), number + 1))?;
+            let text = value["text"]
+                .as_str()
+                .ok_or_else(|| format!("{}:{}: no \"text\" string", path.display(), number + 1))?;
+            inputs.push(Input {
+                id: match &value["id"] {
+                    serde_json::Value::String(id) => id.clone(),
+                    serde_json::Value::Null => format!("{}:{}", path.display(), number + 1),
+                    other => other.to_string(),
+                },
+                text: text.to_owned(),
+                language_hint: value["language_hint"].as_str().map(str::to_owned),
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+fn eval(task: EvalTask, gold: &Path) -> Result<(), BoxError> {
     let file = std::fs::File::open(gold).map_err(|e| format!("{}: {e}", gold.display()))?;
     let lines: Vec<String> = std::io::BufReader::new(file)
         .lines()

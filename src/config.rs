@@ -1,0 +1,299 @@
+//! The server's configuration: flags and `DOCSIFT_*` environment variables (clap), checked once
+//! at start into a [`Settings`] that the rest of the server trusts.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::cache::CacheConfig;
+
+/// Where the server listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenAddr {
+    Tcp(SocketAddr),
+    Unix(PathBuf),
+}
+
+impl std::str::FromStr for ListenAddr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(path) = s.strip_prefix("unix:") {
+            if path.is_empty() {
+                return Err("unix: needs a socket path, e.g. unix:/run/docsift.sock".into());
+            }
+            return Ok(ListenAddr::Unix(PathBuf::from(path)));
+        }
+        s.parse()
+            .map(ListenAddr::Tcp)
+            .map_err(|e| format!("{s:?} is neither HOST:PORT nor unix:/path ({e})"))
+    }
+}
+
+impl std::fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListenAddr::Tcp(addr) => write!(f, "{addr}"),
+            ListenAddr::Unix(path) => write!(f, "unix:{}", path.display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Flags of `docsift serve`; each has a `DOCSIFT_*` environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on: HOST:PORT, or unix:/path/to.sock for a Unix domain socket.
+    #[arg(long, env = "DOCSIFT_LISTEN", default_value = "127.0.0.1:50051")]
+    pub listen: ListenAddr,
+    /// Largest document text accepted, in bytes.
+    #[arg(long, env = "DOCSIFT_MAX_DOCUMENT_BYTES", default_value_t = 1024 * 1024)]
+    pub max_document_bytes: usize,
+    /// Most documents in one batch request.
+    #[arg(long, env = "DOCSIFT_MAX_BATCH_DOCUMENTS", default_value_t = 1000)]
+    pub max_batch_documents: usize,
+    /// Largest gRPC message accepted or sent, in bytes.
+    #[arg(long, env = "DOCSIFT_MAX_MESSAGE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+    /// Documents admitted for analysis at once across all calls (running or queued); past it,
+    /// RESOURCE_EXHAUSTED.
+    #[arg(long, env = "DOCSIFT_MAX_IN_FLIGHT", default_value_t = 1024)]
+    pub max_in_flight: usize,
+    /// Analysis threads; 0 means one per core.
+    #[arg(long, env = "DOCSIFT_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+    /// Documents of one stream or batch analysed at once; 0 means twice the workers.
+    #[arg(long, env = "DOCSIFT_STREAM_WINDOW", default_value_t = 0)]
+    pub stream_window: usize,
+    /// Longest a call may take (a client's shorter deadline wins), e.g. "30s".
+    #[arg(long, env = "DOCSIFT_REQUEST_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+    /// On SIGTERM/SIGINT, how long in-flight calls may take to finish before the server stops.
+    #[arg(long, env = "DOCSIFT_GRACE_PERIOD", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub grace_period: Duration,
+    /// Bytes the in-process result cache may hold; 0 turns it off.
+    #[arg(long, env = "DOCSIFT_CACHE_MAX_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub cache_max_bytes: u64,
+    /// Time to live of a cached result (in process and in Redis), e.g. "1h".
+    #[arg(long, env = "DOCSIFT_CACHE_TTL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub cache_ttl: Duration,
+    /// Time to idle: a cached result unused this long is dropped; unset means no limit.
+    #[arg(long, env = "DOCSIFT_CACHE_TTI", value_parser = humantime::parse_duration)]
+    pub cache_tti: Option<Duration>,
+    /// Shared second-level cache, e.g. redis://127.0.0.1:6379; off when unset.
+    #[arg(long, env = "DOCSIFT_REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Longest a Redis call may take before it counts as a miss.
+    #[arg(long, env = "DOCSIFT_REDIS_TIMEOUT", default_value = "50ms", value_parser = humantime::parse_duration)]
+    pub redis_timeout: Duration,
+    /// Require `authorization: Bearer TOKEN` on every Analyzer call (health and reflection stay
+    /// open for probes).
+    #[arg(long, env = "DOCSIFT_AUTH_TOKEN", hide_env_values = true)]
+    pub auth_token: Option<String>,
+}
+
+/// Why a configuration was refused at start.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("--{flag} must be {requirement} (got {value})")]
+    Invalid {
+        flag: &'static str,
+        requirement: String,
+        value: String,
+    },
+}
+
+/// The checked configuration of a server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: ListenAddr,
+    pub max_document_bytes: usize,
+    pub max_batch_documents: usize,
+    pub max_message_bytes: usize,
+    pub max_in_flight: usize,
+    pub workers: usize,
+    pub stream_window: usize,
+    pub request_timeout: Duration,
+    pub grace_period: Duration,
+    pub cache: CacheConfig,
+    pub auth_token: Option<String>,
+}
+
+impl ServeArgs {
+    /// Checks the flags and resolves the automatic ones.
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        fn invalid(flag: &'static str, requirement: &str, value: impl ToString) -> ConfigError {
+            ConfigError::Invalid {
+                flag,
+                requirement: requirement.into(),
+                value: value.to_string(),
+            }
+        }
+        if self.max_document_bytes == 0 {
+            return Err(invalid("max-document-bytes", "at least 1", 0));
+        }
+        if self.max_message_bytes < 1024 {
+            return Err(invalid(
+                "max-message-bytes",
+                "at least 1024",
+                self.max_message_bytes,
+            ));
+        }
+        if self.max_document_bytes > self.max_message_bytes {
+            return Err(invalid(
+                "max-document-bytes",
+                &format!("at most --max-message-bytes ({})", self.max_message_bytes),
+                self.max_document_bytes,
+            ));
+        }
+        if self.max_document_bytes > u32::MAX as usize {
+            return Err(invalid(
+                "max-document-bytes",
+                "below 4 GiB (offsets are 32-bit)",
+                self.max_document_bytes,
+            ));
+        }
+        if self.max_batch_documents == 0 {
+            return Err(invalid("max-batch-documents", "at least 1", 0));
+        }
+        if self.max_in_flight == 0 {
+            return Err(invalid("max-in-flight", "at least 1", 0));
+        }
+        if self.request_timeout.is_zero() {
+            return Err(invalid("request-timeout", "longer than 0", "0s"));
+        }
+        if self.cache_ttl.is_zero() {
+            return Err(invalid("cache-ttl", "longer than 0", "0s"));
+        }
+        if let Some(url) = &self.redis_url
+            && !(url.starts_with("redis://")
+                || url.starts_with("rediss://")
+                || url.starts_with("unix://"))
+        {
+            return Err(invalid(
+                "redis-url",
+                "a redis://, rediss:// or unix:// URL",
+                url,
+            ));
+        }
+        if self.auth_token.as_deref().is_some_and(str::is_empty) {
+            return Err(invalid("auth-token", "non-empty when set", "\"\""));
+        }
+        let workers = if self.workers == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            self.workers
+        };
+        let stream_window = if self.stream_window == 0 {
+            workers * 2
+        } else {
+            self.stream_window
+        };
+        Ok(Settings {
+            listen: self.listen.clone(),
+            max_document_bytes: self.max_document_bytes,
+            max_batch_documents: self.max_batch_documents,
+            max_message_bytes: self.max_message_bytes,
+            max_in_flight: self.max_in_flight,
+            workers,
+            stream_window: stream_window.min(self.max_in_flight),
+            request_timeout: self.request_timeout,
+            grace_period: self.grace_period,
+            cache: CacheConfig {
+                max_bytes: self.cache_max_bytes,
+                ttl: Some(self.cache_ttl),
+                tti: self.cache_tti,
+                redis_url: self.redis_url.clone(),
+                redis_timeout: self.redis_timeout,
+            },
+            auth_token: self.auth_token.clone(),
+        })
+    }
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        <Defaults as clap::Parser>::parse_from(["docsift"]).args
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<Settings, String> {
+        let cli = Cli::try_parse_from(std::iter::once("docsift").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        cli.args.settings().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let settings = parse(&[]).expect("defaults are valid");
+        assert_eq!(
+            settings.listen,
+            ListenAddr::Tcp("127.0.0.1:50051".parse().expect("addr"))
+        );
+        assert!(settings.workers >= 1);
+        assert_eq!(settings.stream_window, settings.workers * 2);
+    }
+
+    #[test]
+    fn unix_socket_address() {
+        let settings = parse(&["--listen", "unix:/tmp/d.sock"]).expect("valid");
+        assert_eq!(settings.listen, ListenAddr::Unix("/tmp/d.sock".into()));
+    }
+
+    #[test]
+    fn refuses_inconsistent_limits_with_a_clear_message() {
+        let error = parse(&[
+            "--max-document-bytes",
+            "2000",
+            "--max-message-bytes",
+            "1500",
+        ])
+        .expect_err("document larger than a message");
+        assert_eq!(
+            error,
+            "--max-document-bytes must be at most --max-message-bytes (1500) (got 2000)"
+        );
+        assert!(
+            parse(&["--listen", "nowhere"])
+                .expect_err("bad address")
+                .contains("neither HOST:PORT")
+        );
+        assert!(parse(&["--cache-ttl", "soon"]).is_err());
+        assert!(
+            parse(&["--redis-url", "http://x"])
+                .expect_err("bad url")
+                .contains("redis-url")
+        );
+    }
+
+    #[test]
+    fn durations_are_human() {
+        let settings =
+            parse(&["--request-timeout", "2m", "--redis-timeout", "20ms"]).expect("valid");
+        assert_eq!(settings.request_timeout, Duration::from_secs(120));
+        assert_eq!(settings.cache.redis_timeout, Duration::from_millis(20));
+    }
+}
