@@ -234,7 +234,7 @@ async fn batch_stream_sends_every_result_with_its_index() {
         .await
         .expect("starts")
         .into_inner();
-    let mut seen = vec![false; 12];
+    let mut seen = [false; 12];
     while let Some(item) = stream.next().await {
         let item = item.expect("stream item");
         let i = item.sequence as usize;
