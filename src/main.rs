@@ -43,6 +43,16 @@ enum Command {
     /// Analyses files (or standard input) and prints one JSON line per document: the
     /// AnalyzeResponse in canonical protobuf JSON, as grpcurl prints it.
     Analyze(AnalyzeArgs),
+    /// Checks a server's health over gRPC (grpc.health.v1); exits 0 when it is SERVING. For
+    /// container HEALTHCHECKs, where no other probe binary is at hand.
+    Health {
+        /// The server's address: HOST:PORT or unix:/path.
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        addr: String,
+        /// The service to check; the empty name is the whole server.
+        #[arg(long, default_value = "")]
+        service: String,
+    },
     /// Writes predictions on an annotated development set in the scorers' format.
     Eval {
         #[arg(value_enum)]
@@ -100,6 +110,7 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Analyze(args)) => analyze(&args),
         Some(Command::Eval { task, gold }) => eval(task, &gold),
+        Some(Command::Health { addr, service }) => health(&addr, service),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -136,6 +147,36 @@ fn serve(args: ServeArgs) -> Result<(), BoxError> {
         );
         server::serve(settings, listener, docsift::shutdown::signal()).await?;
         Ok(())
+    })
+}
+
+fn health(addr: &str, service: String) -> Result<(), BoxError> {
+    use tonic_health::pb::{
+        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
+            .connect_timeout(std::time::Duration::from_secs(3))
+            .timeout(std::time::Duration::from_secs(3));
+        let mut client = HealthClient::new(endpoint.connect().await?);
+        let status = client
+            .check(HealthCheckRequest { service })
+            .await?
+            .into_inner()
+            .status;
+        if status == ServingStatus::Serving as i32 {
+            println!("SERVING");
+            Ok(())
+        } else {
+            Err(format!(
+                "not serving: {:?}",
+                ServingStatus::try_from(status).unwrap_or(ServingStatus::Unknown)
+            )
+            .into())
+        }
     })
 }
 
