@@ -136,7 +136,7 @@ fn load_texts(files: &[PathBuf]) -> Result<Vec<String>, BoxError> {
 
 fn request(texts: &[String], n: usize, distinct: usize) -> AnalyzeRequest {
     let base = &texts[n % texts.len()];
-    let repeat = distinct == 1 || (distinct > 1 && n % distinct == 0);
+    let repeat = distinct == 1 || (distinct > 1 && n.is_multiple_of(distinct));
     let text = if repeat {
         base.clone()
     } else {
