@@ -187,13 +187,12 @@ async fn stream(
     let sent: Arc<std::sync::Mutex<Vec<(Instant, u64)>>> = Arc::default();
     let sent_log = sent.clone();
     let requests = futures::stream::poll_fn(move |_| {
-        std::task::Poll::Ready(next().map(|request| {
+        std::task::Poll::Ready(next().inspect(|request| {
             let bytes = request.document.as_ref().map_or(0, |d| d.text.len()) as u64;
             sent_log
                 .lock()
                 .expect("not poisoned")
                 .push((Instant::now(), bytes));
-            request
         }))
     });
     let mut responses = match client.analyze_stream(requests).await {
