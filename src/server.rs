@@ -175,6 +175,7 @@ where
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tonic::transport::Server::builder()
         .timeout(settings.request_timeout)
+        .trace_fn(|request| tracing::info_span!("grpc", method = %request.uri().path()))
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)

@@ -64,6 +64,12 @@ impl AnalyzerService {
             })
             .await?;
         let mut response = proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit);
+        tracing::debug!(
+            id,
+            bytes = text.len(),
+            cache_hit = lookup.cache_hit,
+            "analysed"
+        );
         response.id = id;
         response.cache_hit = lookup.cache_hit;
         Ok(response)
