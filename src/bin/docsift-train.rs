@@ -32,6 +32,9 @@ enum Command {
         /// Averaged weights smaller than this are dropped from the model.
         #[arg(long, default_value_t = 0.0)]
         prune: f32,
+        /// Folds of the jackknife that makes the second pass's training input.
+        #[arg(long, default_value_t = 4)]
+        folds: usize,
     },
 }
 
@@ -41,8 +44,9 @@ fn main() -> ExitCode {
         out,
         epochs,
         prune,
+        folds,
     } = Cli::parse().command;
-    match run(&path, &out, epochs, prune) {
+    match run(&path, &out, epochs, prune, folds) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("docsift-train: {error}");
@@ -56,6 +60,7 @@ fn run(
     out: &PathBuf,
     epochs: usize,
     prune: f32,
+    folds: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut examples = Vec::new();
@@ -89,7 +94,7 @@ fn run(
         examples.push(Example { text, names });
     }
     let started = std::time::Instant::now();
-    let (model, report) = train(&examples, epochs, prune);
+    let (model, report) = train(&examples, epochs, prune, folds);
     std::fs::write(out, &model).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!(
         "{} documents, {} tokens, {} names ({} not on token edges); {} features, {} kept; \

@@ -43,12 +43,52 @@ pub(crate) struct TokenParts {
     pub(crate) flags: u16,
     gazetteer: u64,
     document: u8,
+    /// The first pass's tag of this token (second pass only).
+    first: u8,
+    /// How often the first pass typed this word elsewhere in the document as PER, ORG, LOC,
+    /// MISC or nothing (capitalised occurrences only).
+    elsewhere: [u8; 5],
 }
 
 /// The hashed parts of every token of a document, and the sentences as token ranges.
 pub(crate) struct DocumentParts {
     pub(crate) tokens: Vec<TokenParts>,
     pub(crate) sentences: Vec<Range<usize>>,
+    /// Whether the first pass's tags are known: the second pass reads them.
+    second_pass: bool,
+}
+
+impl DocumentParts {
+    /// Records the first pass's tags, so that the second pass sees how each word was tagged
+    /// everywhere else in the document ("Siphan" after "Phay Siphan").
+    pub(crate) fn set_first_pass(&mut self, tags: &[u8]) {
+        let mut counts: HashMap<u64, [u8; 5]> = HashMap::new();
+        for (t, &tag) in self.tokens.iter().zip(tags) {
+            if t.flags & (CAP | ALL_CAPS) != 0 {
+                let c = &mut counts.entry(t.lower).or_default()[type_of(tag)];
+                *c = c.saturating_add(1);
+            }
+        }
+        for (t, &tag) in self.tokens.iter_mut().zip(tags) {
+            t.first = tag;
+            t.elsewhere = [0; 5];
+            if t.flags & (CAP | ALL_CAPS) != 0 {
+                let mut c = counts.get(&t.lower).copied().unwrap_or_default();
+                c[type_of(tag)] = c[type_of(tag)].saturating_sub(1);
+                t.elsewhere = c;
+            }
+        }
+        self.second_pass = true;
+    }
+}
+
+/// The type number of a tag: 0..4 for PER, ORG, LOC, MISC, and 4 for none.
+pub(crate) fn type_of(tag: u8) -> usize {
+    if tag == 0 {
+        4
+    } else {
+        usize::from((tag - 1) / 4)
+    }
 }
 
 /// Lower case with every digit as 0, so "1996" and "1997" share features.
@@ -162,6 +202,8 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
             flags: flags(text),
             gazetteer: 0,
             document: 0,
+            first: 0,
+            elsewhere: [0; 5],
         });
     }
     let sentences: Vec<Range<usize>> = doc.sentences.iter().map(|s| s.tokens.clone()).collect();
@@ -238,7 +280,11 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     for t in &mut tokens {
         t.document = facts.get(&t.lower).copied().unwrap_or(0);
     }
-    DocumentParts { tokens, sentences }
+    DocumentParts {
+        tokens,
+        sentences,
+        second_pass: false,
+    }
 }
 
 const BOUNDARY: u64 = 0x0b0b_0b0b;
@@ -287,6 +333,25 @@ pub(crate) fn static_keys(
     out.push(key2(30, lower(-1), me.shape));
     out.push(key2(31, me.shape, lower(1)));
     out.push(key2(32, context, mix(me.shape, shape(1))));
+    out.push(key2(34, lower(-1), lower(1)));
+    out.push(key2(35, shape(-2), shape(-1)));
+    out.push(key2(36, shape(1), shape(2)));
+    out.push(key2(37, word(-1), me.word));
+    out.push(key2(38, me.word, word(1)));
+    // Where the token sits in its run of capitalised words, and how long the run is.
+    if me.flags & CAP != 0 {
+        let capitalised = |offset| at(offset).is_some_and(|p| p.flags & CAP != 0);
+        let mut before = 0u64;
+        while before < 4 && capitalised(-(before as isize) - 1) {
+            before += 1;
+        }
+        let mut after = 0u64;
+        while after < 4 && capitalised(after as isize + 1) {
+            after += 1;
+        }
+        out.push(key2(39, before, after));
+        out.push(key2(47, mix(before, after), me.lower));
+    }
 
     let cap = u64::from(me.flags & CAP != 0);
     let mut hits = me.gazetteer;
@@ -317,6 +382,27 @@ pub(crate) fn static_keys(
             out.push(key2(29, bit, me.shape));
         }
         out.push(key2(33, u64::from(me.document), context));
+    }
+
+    if parts.second_pass {
+        let first = |offset| at(offset).map_or(99, |p| u64::from(p.first));
+        out.push(key1(50, u64::from(me.first)));
+        out.push(key2(51, first(-1), u64::from(me.first)));
+        out.push(key2(52, u64::from(me.first), first(1)));
+        out.push(key2(53, u64::from(me.first), me.shape));
+        let total: u32 = me.elsewhere.iter().map(|&c| u32::from(c)).sum();
+        if total > 0 {
+            let best = (0..5)
+                .max_by_key(|&k| (me.elsewhere[k], std::cmp::Reverse(k)))
+                .expect("five types");
+            out.push(key2(54, best as u64, context));
+            out.push(key2(55, best as u64, u64::from(me.first)));
+            for (kind, &count) in me.elsewhere.iter().enumerate() {
+                if count > 0 {
+                    out.push(key2(56, kind as u64, cap));
+                }
+            }
+        }
     }
 }
 

@@ -64,7 +64,7 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
         if f.tokens < 2 {
             continue;
         }
-        let e = *by_key.entry(f.key.clone()).or_insert_with(|| {
+        let e = *by_key.entry(typed_key(f)).or_insert_with(|| {
             members.push(Vec::new());
             members.len() - 1
         });
@@ -95,15 +95,18 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
         if owner[m].is_some() {
             continue;
         }
-        let e = if let Some(&e) = by_key.get(&f.key) {
+        let e = if let Some(&e) = by_key.get(&typed_key(f)) {
             e
         } else if let Some(e) = person_by_part(&found, &members, &by_part, f) {
             e
-        } else if let Some(&e) = by_acronym.get(&f.key) {
+        } else if let Some(&e) = by_acronym.get(&f.key).filter(|&&e| {
+            members[e].iter().any(|&m| found[m].kind == f.kind)
+                || f.kind == EntityType::Organization
+        }) {
             e
         } else {
             members.push(Vec::new());
-            by_key.insert(f.key.clone(), members.len() - 1);
+            by_key.insert(typed_key(f), members.len() - 1);
             members.len() - 1
         };
         owner[m] = Some(e);
@@ -175,6 +178,9 @@ fn person_by_part(
     if f.kind == EntityType::Person {
         return Some(e);
     }
+    if std::env::var_os("DOCSIFT_NORETYPE").is_some() {
+        return None;
+    }
     let surname = members[e]
         .iter()
         .any(|&m| found[m].tokens >= 2 && found[m].key.rsplit(' ').next() == Some(f.key.as_str()));
@@ -203,6 +209,12 @@ fn vote(found: &[Found], list: &[usize], canonical: EntityType) -> EntityType {
         .iter()
         .position(|&v| v == best)
         .expect("the maximum is one of them")]
+}
+
+/// Mentions with the same words join only when tagged alike: news names a country and its
+/// national team, or a city and its club, with the same word.
+fn typed_key(f: &Found) -> String {
+    format!("{}\u{1f}{}", f.key, f.kind as u8)
 }
 
 fn normalise(text: &str) -> String {

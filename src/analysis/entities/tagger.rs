@@ -77,6 +77,8 @@ pub struct Model {
 }
 
 pub(crate) const MAGIC: &[u8; 8] = b"DSNER001";
+/// A file of two models: the first pass, then the second, which reads the first pass's tags.
+pub(crate) const MAGIC_TWO_PASS: &[u8; 8] = b"DSNER2PS";
 
 impl Model {
     /// Reads a model written by [`super::train`]; `None` when the bytes are not one.
@@ -172,13 +174,40 @@ impl<'b> Reader<'b> {
 
 static MODEL_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
 
-/// The embedded model, read on first use. An unreadable model (never the case for a build from
-/// the repository) gives a tagger that finds nothing rather than a panic.
-pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
-    Model::from_bytes(MODEL_BYTES).unwrap_or(Model {
+/// The two passes of a tagger.
+pub struct Models {
+    pub first: Model,
+    pub second: Model,
+}
+
+impl Models {
+    /// Reads a two-pass model file written by [`super::train`].
+    pub fn from_bytes(bytes: &[u8]) -> Option<Models> {
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(8)? != MAGIC_TWO_PASS {
+            return None;
+        }
+        let first = reader.u64()? as usize;
+        let first = Model::from_bytes(reader.take(first)?)?;
+        let second = Model::from_bytes(bytes.get(reader.at..)?)?;
+        Some(Models { first, second })
+    }
+}
+
+fn empty() -> Model {
+    Model {
         slots: vec![0; 2],
         keys: Vec::new(),
         rows: Vec::new(),
+    }
+}
+
+/// The embedded model, read on first use. An unreadable model (never the case for a build from
+/// the repository) gives a tagger that finds nothing rather than a panic.
+pub static MODEL: LazyLock<Models> = LazyLock::new(|| {
+    Models::from_bytes(MODEL_BYTES).unwrap_or(Models {
+        first: empty(),
+        second: empty(),
     })
 });
 
@@ -191,9 +220,10 @@ pub struct Tagged {
 
 /// Tags a document with the embedded model.
 pub fn tag_document(doc: &Document) -> Vec<Tagged> {
-    let parts = features::prepare(doc);
-    let mut model = &*MODEL;
-    let tags = decode(&parts, &mut model, None);
+    let mut parts = features::prepare(doc);
+    let tags = decode(&parts, &mut &MODEL.first, None);
+    parts.set_first_pass(&tags);
+    let tags = decode(&parts, &mut &MODEL.second, None);
     spans(&tags)
 }
 

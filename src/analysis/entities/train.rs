@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::features::{self, TAGS};
-use super::tagger::{self, MAGIC, Scorer};
+use super::features::{self, DocumentParts, TAGS};
+use super::tagger::{self, MAGIC, MAGIC_TWO_PASS, Model, Scorer};
 use crate::analysis::text::Document;
 
 /// One training document: its text and its names as byte spans with a type number
@@ -73,8 +73,12 @@ impl Scorer for Perceptron {
     }
 }
 
-/// Trains for `epochs` passes and returns the model file's bytes.
-pub fn train(examples: &[Example], epochs: usize, prune: f32) -> (Vec<u8>, Report) {
+/// Trains both passes of the tagger and returns the model file's bytes.
+///
+/// The second pass learns from first-pass tags that are as wrong as they will be on new text:
+/// each training document's first-pass tags come from a model trained without it (`folds`-fold
+/// jackknife), never from the model that saw it.
+pub fn train(examples: &[Example], epochs: usize, prune: f32, folds: usize) -> (Vec<u8>, Report) {
     let mut report = Report::default();
     let mut prepared = Vec::with_capacity(examples.len());
     for example in examples {
@@ -103,8 +107,42 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32) -> (Vec<u8>, Repor
     }
     report.documents = prepared.len();
 
+    let folds = folds.max(2);
+    let mut first_pass: Vec<Vec<u8>> = vec![Vec::new(); prepared.len()];
+    for fold in 0..folds {
+        let train_on: Vec<usize> = (0..prepared.len()).filter(|d| d % folds != fold).collect();
+        let (bytes, _) = train_pass(&prepared, &train_on, epochs, prune, &mut Vec::new());
+        let model = Model::from_bytes(&bytes).expect("a model just written reads back");
+        for d in (0..prepared.len()).filter(|d| d % folds == fold) {
+            first_pass[d] = tagger::decode(&prepared[d].0, &mut &model, None);
+        }
+    }
+    let all: Vec<usize> = (0..prepared.len()).collect();
+    let (first, _) = train_pass(&prepared, &all, epochs, prune, &mut Vec::new());
+    for ((parts, _), tags) in prepared.iter_mut().zip(&first_pass) {
+        parts.set_first_pass(tags);
+    }
+    let (second, counts) = train_pass(&prepared, &all, epochs, prune, &mut report.accuracy);
+    (report.features, report.kept) = counts;
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC_TWO_PASS);
+    out.extend_from_slice(&(first.len() as u64).to_le_bytes());
+    out.extend_from_slice(&first);
+    out.extend_from_slice(&second);
+    (out, report)
+}
+
+/// Trains one pass on the documents `train_on`; returns the model's bytes and its feature
+/// counts (all, kept).
+fn train_pass(
+    prepared: &[(DocumentParts, Vec<u8>)],
+    train_on: &[usize],
+    epochs: usize,
+    prune: f32,
+    accuracy: &mut Vec<f64>,
+) -> (Vec<u8>, (usize, usize)) {
     let mut perceptron = Perceptron::default();
-    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    let mut order: Vec<usize> = train_on.to_vec();
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for _ in 0..epochs {
         // Fisher–Yates with a fixed-seed xorshift: the same order on every run.
@@ -121,7 +159,7 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32) -> (Vec<u8>, Repor
             right += predicted.iter().zip(gold).filter(|(p, g)| p == g).count();
             all += gold.len();
         }
-        report.accuracy.push(right as f64 / all.max(1) as f64);
+        accuracy.push(right as f64 / all.max(1) as f64);
     }
 
     // Average, prune, quantise.
@@ -139,7 +177,7 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32) -> (Vec<u8>, Repor
             (key, w)
         })
         .collect();
-    report.features = averaged.len();
+    let features = averaged.len();
     averaged.sort_by_key(|&(key, _)| key);
     let largest = averaged
         .iter()
@@ -164,7 +202,7 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32) -> (Vec<u8>, Repor
             kept.push((*key, present, values));
         }
     }
-    report.kept = kept.len();
+    let counts = (features, kept.len());
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(TAGS as u32).to_le_bytes());
@@ -178,5 +216,5 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32) -> (Vec<u8>, Repor
             out.extend_from_slice(&v.to_le_bytes());
         }
     }
-    (out, report)
+    (out, counts)
 }
