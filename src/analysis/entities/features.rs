@@ -351,6 +351,12 @@ pub(crate) fn static_keys(
         }
         out.push(key2(39, before, after));
         out.push(key2(47, mix(before, after), me.lower));
+        // The run's last word often says what the whole name is ("… Party", "… Cup").
+        let last = lower(after as isize);
+        let first = lower(-(before as isize));
+        out.push(key2(48, last, u64::from(after == 0)));
+        out.push(key2(49, first, u64::from(before == 0)));
+        out.push(key2(57, mix(first, last), mix(before, after)));
     }
 
     let cap = u64::from(me.flags & CAP != 0);
