@@ -91,6 +91,23 @@ pub(crate) fn type_of(tag: u8) -> usize {
     }
 }
 
+/// Curly quotes and apostrophes as straight ones: the training text (CoNLL) has only straight
+/// marks, and news prose mostly curly ones ("People’s Party", “Sokha”).
+fn straighten(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii() || !word.contains(['’', '‘', '“', '”']) {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    std::borrow::Cow::Owned(
+        word.chars()
+            .map(|c| match c {
+                '’' | '‘' => '\'',
+                '“' | '”' => '"',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// Lower case with every digit as 0, so "1996" and "1997" share features.
 pub(crate) fn normalise(word: &str) -> String {
     word.chars()
@@ -175,7 +192,7 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     let n = doc.tokens.len();
     let mut tokens = Vec::with_capacity(n);
     for index in 0..n {
-        let text = doc.token_text(index);
+        let text = &*straighten(doc.token_text(index));
         let lower = normalise(text);
         let mut affixes = [0u64; 7];
         let chars: Vec<(usize, char)> = text.char_indices().take(64).collect();
@@ -302,9 +319,9 @@ pub(crate) fn static_keys(
         let j = i as isize + offset;
         (j >= sentence.start as isize && j < sentence.end as isize).then(|| &t[j as usize])
     };
-    let lower = |offset| at(offset).map_or(BOUNDARY + offset as u64, |p| p.lower);
-    let word = |offset| at(offset).map_or(BOUNDARY + offset as u64, |p| p.word);
-    let shape = |offset| at(offset).map_or(BOUNDARY + offset as u64, |p| p.shape);
+    let lower = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.lower);
+    let word = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.word);
+    let shape = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.shape);
     let me = &t[i];
     let context = u64::from(me.flags & (SENTENCE_START | CAPS_LINE));
 
@@ -459,6 +476,15 @@ mod tests {
         assert_eq!(shape("U.S."), "X.X.");
         assert_eq!(shape("1996-08-22"), "dd-dd-dd");
         assert_eq!(shape("RCAF"), "XX");
+    }
+
+    #[test]
+    fn curly_marks_read_as_straight_ones() {
+        assert_eq!(straighten("’s"), "'s");
+        assert_eq!(straighten("“"), "\"");
+        let curly = prepare(&Document::new("People’s Party"));
+        let straight = prepare(&Document::new("People 's Party"));
+        assert_eq!(curly.tokens[1].word, straight.tokens[1].word);
     }
 
     #[test]

@@ -132,16 +132,27 @@ impl Gazetteer {
     }
 }
 
-/// Whether a word is a person's title or role ("Minister", "spokesman").
-pub(crate) fn is_title(word: &str) -> bool {
-    static TITLES: LazyLock<std::collections::HashSet<String>> = LazyLock::new(|| {
-        LISTS[9]
+/// One-word lists looked up by the grouping rules, lower-cased.
+static WORDS: LazyLock<[std::collections::HashSet<String>; 2]> = LazyLock::new(|| {
+    let set = |list: usize| {
+        LISTS[list]
             .1
             .lines()
             .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
             .collect()
-    });
-    TITLES.contains(&word.to_lowercase())
+    };
+    [set(9), set(5)]
+});
+
+/// Whether a word is a person's title or role ("Minister", "spokesman").
+pub(crate) fn is_title(word: &str) -> bool {
+    WORDS[0].contains(&word.to_lowercase())
+}
+
+/// Whether a word is a common given name ("Joseph").
+pub(crate) fn is_first_name(word: &str) -> bool {
+    WORDS[1].contains(&word.to_lowercase())
 }
 
 #[cfg(test)]
@@ -168,5 +179,7 @@ mod tests {
         assert_ne!(h[0] & (1 << (4 * POSITIONS + 3)), 0);
         assert_ne!(h[1] & (1 << (9 * POSITIONS + 3)), 0);
         assert!(is_title("Spokesman"));
+        assert!(is_first_name("Joseph"));
+        assert!(!is_first_name("Cambodia"));
     }
 }

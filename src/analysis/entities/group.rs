@@ -6,8 +6,9 @@
 //! Rescue Party (CNRP)" … "CNRP"), and writes the same name in different cases ("US Embassy",
 //! "US embassy"). Every lookup goes through a hash map, so grouping is linear in the mentions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use super::gazetteer::{is_first_name, is_title};
 use super::tagger::Tagged;
 use crate::analysis::text::Document;
 use crate::analysis::{Entity, EntityType, Mention, MentionKind, Span};
@@ -25,10 +26,82 @@ struct Found {
     key: String,
 }
 
+/// Corrects the tagger where the document itself says better, in two ways a sentence-bound
+/// tagger cannot see:
+/// - a run that holds a person's title ("Ministry of National Defence Secretary of State General
+///   Neang Phat") is an organisation, then titles, then a person: it is cut at the titles;
+/// - a name ending in a word the document elsewhere uses alone as a person ("H Felter" …
+///   "Felter") is that person: a short one is retyped (and takes a given name just before
+///   it), a long one gives up its last two words.
+pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
+    let word = |i: usize| doc.token_text(i);
+    let capitalised = |i: usize| word(i).chars().next().is_some_and(char::is_uppercase);
+    let mut people: HashSet<&str> = HashSet::new();
+    for t in tagged.iter().filter(|t| t.kind == EntityType::Person) {
+        if t.tokens.len() == 1 {
+            people.insert(word(t.tokens.start));
+        }
+    }
+    let mut out: Vec<Tagged> = Vec::with_capacity(tagged.len());
+    for t in tagged {
+        let range = t.tokens.clone();
+        let titles: Vec<usize> = (range.start + 1..range.end.saturating_sub(1))
+            .filter(|&i| capitalised(i) && is_title(word(i)))
+            .collect();
+        if let (Some(&first), Some(&last)) = (titles.first(), titles.last()) {
+            let tail = last + 1..range.end;
+            if tail.len() <= 3 && tail.clone().all(|i| capitalised(i) && !is_title(word(i))) {
+                let kind = if t.kind == EntityType::Person {
+                    EntityType::Organization
+                } else {
+                    t.kind
+                };
+                out.push(Tagged {
+                    tokens: range.start..first,
+                    kind,
+                });
+                out.push(Tagged {
+                    tokens: tail,
+                    kind: EntityType::Person,
+                });
+                continue;
+            }
+        }
+        let ends_with_person = t.kind != EntityType::Person
+            && range.len() >= 2
+            && people.contains(word(range.end - 1))
+            && range.clone().all(capitalised);
+        if ends_with_person && range.len() <= 3 {
+            let mut start = range.start;
+            let free = out.last().is_none_or(|p| p.tokens.end < start);
+            if start > 0 && free && is_first_name(word(start - 1)) && !is_title(word(start - 1)) {
+                start -= 1;
+            }
+            out.push(Tagged {
+                tokens: start..range.end,
+                kind: EntityType::Person,
+            });
+        } else if ends_with_person {
+            out.push(Tagged {
+                tokens: range.start..range.end - 2,
+                kind: t.kind,
+            });
+            out.push(Tagged {
+                tokens: range.end - 2..range.end,
+                kind: EntityType::Person,
+            });
+        } else {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
 /// Groups the tagged names of `doc` into entities, in order of first mention.
 pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
+    let tagged = refine(doc, tagged);
     let mut found: Vec<Found> = Vec::with_capacity(tagged.len());
-    for t in tagged {
+    for t in &tagged {
         // A name never begins or ends with punctuation (quotes, brackets, a possessive mark).
         let mut range = t.tokens.clone();
         let is_word = |i: usize| doc.token_text(i).chars().any(char::is_alphanumeric);
@@ -177,9 +250,6 @@ fn person_by_part(
     let e = nearest.or_else(|| candidates.first().copied())?;
     if f.kind == EntityType::Person {
         return Some(e);
-    }
-    if std::env::var_os("DOCSIFT_NORETYPE").is_some() {
-        return None;
     }
     let surname = members[e]
         .iter()

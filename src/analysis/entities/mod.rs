@@ -24,23 +24,6 @@ pub use salience::rank;
 /// Finds the entities a document names, each with its proper mentions in document order.
 pub fn extract(doc: &Document) -> Vec<Entity> {
     let tagged = tagger::tag_document(doc);
-    if std::env::var_os("DOCSIFT_RAW").is_some() {
-        return tagged
-            .iter()
-            .map(|t| Entity {
-                name: String::new(),
-                kind: t.kind,
-                salience: 0.0,
-                mentions: vec![super::Mention {
-                    span: Span::new(
-                        doc.tokens[t.tokens.start].span.begin,
-                        doc.tokens[t.tokens.end - 1].span.end,
-                    ),
-                    kind: super::MentionKind::Proper,
-                }],
-            })
-            .collect();
-    }
     group::group(doc, &tagged)
 }
 

@@ -172,7 +172,8 @@ impl<'b> Reader<'b> {
     }
 }
 
-static MODEL_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
+/// The embedded model file.
+pub static MODEL_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
 
 /// The two passes of a tagger.
 pub struct Models {
@@ -270,7 +271,9 @@ pub(crate) fn decode<S: Scorer>(
                 scorer.tick();
             }
             if capitalised {
-                history.entry(token.lower).or_default()[kind_of(predicted).unwrap_or(4)] += 1;
+                let count =
+                    &mut history.entry(token.lower).or_default()[kind_of(predicted).unwrap_or(4)];
+                *count = count.saturating_add(1);
             }
             tags[i] = predicted;
             before_previous = previous;
