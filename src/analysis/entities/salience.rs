@@ -18,10 +18,13 @@ pub fn rank(doc: &Document, entities: &mut Vec<Entity>, quotes: &mut [Quote]) {
         .map_or(doc.text.len(), |p| p.span.begin);
     let mut spoke = vec![0usize; entities.len()];
     for quote in quotes.iter() {
-        if let Some(index) = quote.speaker.as_ref().and_then(|s| s.entity_index) {
-            if let Some(count) = spoke.get_mut(index) {
-                *count += 1;
-            }
+        if let Some(count) = quote
+            .speaker
+            .as_ref()
+            .and_then(|s| s.entity_index)
+            .and_then(|index| spoke.get_mut(index))
+        {
+            *count += 1;
         }
     }
     let raw: Vec<f32> = entities

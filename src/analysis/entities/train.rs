@@ -170,8 +170,8 @@ fn train_pass(
         .map(|(&key, &row)| {
             let row = row as usize;
             let mut w = [0f32; TAGS];
-            for t in 0..TAGS {
-                w[t] = (f64::from(perceptron.weights[row][t]) - perceptron.totals[row][t] / time)
+            for (t, x) in w.iter_mut().enumerate() {
+                *x = (f64::from(perceptron.weights[row][t]) - perceptron.totals[row][t] / time)
                     as f32;
             }
             (key, w)
