@@ -18,6 +18,14 @@ const ACRONYM_SKIP: &[&str] = &[
     "of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "on", "in",
 ];
 
+/// A word of a person's full name, and where that full name is written (in document order).
+struct Part {
+    entity: usize,
+    /// Whether the word is the name's last (the surname in most news styles).
+    surname: bool,
+    begins: Vec<usize>,
+}
+
 struct Found {
     span: Span,
     tokens: usize,
@@ -129,7 +137,7 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
     // Mention index → entity index; entities are made by full names first, then short forms join.
     let mut owner: Vec<Option<usize>> = vec![None; found.len()];
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut by_part: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_part: HashMap<String, Vec<Part>> = HashMap::new();
     let mut by_acronym: HashMap<String, usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
 
@@ -144,10 +152,22 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
         owner[m] = Some(e);
         members[e].push(m);
         if f.kind == EntityType::Person {
+            let last = f.key.rsplit(' ').next();
             for part in f.key.split(' ').filter(|p| p.chars().count() > 1) {
                 let list = by_part.entry(part.to_owned()).or_default();
-                if !list.contains(&e) {
-                    list.push(e);
+                let surname = Some(part) == last;
+                match list.iter_mut().find(|p| p.entity == e) {
+                    Some(known) => {
+                        known.surname |= surname;
+                        if known.begins.last() != Some(&f.span.begin) {
+                            known.begins.push(f.span.begin);
+                        }
+                    }
+                    None => list.push(Part {
+                        entity: e,
+                        surname,
+                        begins: vec![f.span.begin],
+                    }),
                 }
             }
         } else if let Some(acronym) = acronym(doc.slice(f.span)) {
@@ -170,7 +190,7 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
         }
         let e = if let Some(&e) = by_key.get(&typed_key(f)) {
             e
-        } else if let Some(e) = person_by_part(&found, &members, &by_part, f) {
+        } else if let Some(e) = person_by_part(&by_part, f) {
             e
         } else if let Some(&e) = by_acronym.get(&f.key).filter(|&&e| {
             members[e].iter().any(|&m| found[m].kind == f.kind)
@@ -221,40 +241,22 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
 
 /// The person whose first name or surname a one-word mention is. A mention tagged as something
 /// else joins only a person's surname, and only when no other entity has that name.
-fn person_by_part(
-    found: &[Found],
-    members: &[Vec<usize>],
-    by_part: &HashMap<String, Vec<usize>>,
-    f: &Found,
-) -> Option<usize> {
+fn person_by_part(by_part: &HashMap<String, Vec<Part>>, f: &Found) -> Option<usize> {
     if f.tokens != 1 {
         return None;
     }
     let candidates = by_part.get(&f.key)?;
     // The person most recently named in full before this mention, else the first one named.
-    let nearest = candidates
+    let before = |p: &Part| {
+        let n = p.begins.partition_point(|&b| b < f.span.begin);
+        n.checked_sub(1).map(|i| p.begins[i])
+    };
+    let part = candidates
         .iter()
-        .copied()
-        .filter(|&e| {
-            members[e]
-                .iter()
-                .any(|&m| found[m].span.begin < f.span.begin)
-        })
-        .max_by_key(|&e| {
-            members[e]
-                .iter()
-                .map(|&m| found[m].span.begin)
-                .filter(|&b| b < f.span.begin)
-                .max()
-        });
-    let e = nearest.or_else(|| candidates.first().copied())?;
-    if f.kind == EntityType::Person {
-        return Some(e);
-    }
-    let surname = members[e]
-        .iter()
-        .any(|&m| found[m].tokens >= 2 && found[m].key.rsplit(' ').next() == Some(f.key.as_str()));
-    surname.then_some(e)
+        .filter(|p| before(p).is_some())
+        .max_by_key(|p| before(p))
+        .or_else(|| candidates.first())?;
+    (f.kind == EntityType::Person || part.surname).then_some(part.entity)
 }
 
 /// The majority type of an entity's mentions, counting each by its words; ties go to the
