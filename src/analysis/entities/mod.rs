@@ -1,98 +1,100 @@
 //! Named entities: finding the names in a text, grouping the mentions of one entity, and ranking
 //! entities by salience.
 //!
-//! This first version finds runs of capitalised words; the learned tagger replaces it.
+//! Three steps, each in its own module: a learned tagger finds the names ([`tagger`], trained by
+//! [`train`] on features from [`features`] and [`gazetteer`]); [`group`] joins the mentions of one
+//! entity (a surname with the full name, an acronym with its expansion, case variants); and
+//! [`rank`] orders the entities by salience. The quote extractor finds the entity of a speaker
+//! with [`entity_at`] and [`resolve_name`].
+
+mod features;
+mod gazetteer;
+mod group;
+mod hash;
+mod salience;
+pub mod tagger;
+pub mod train;
 
 use super::text::Document;
-use super::{Entity, EntityType, Mention, MentionKind, Quote, Span};
+use super::{Entity, Span};
+
+pub use group::resolve_name;
+pub use salience::rank;
 
 /// Finds the entities a document names, each with its proper mentions in document order.
 pub fn extract(doc: &Document) -> Vec<Entity> {
-    let mut entities: Vec<Entity> = Vec::new();
-    for sentence in &doc.sentences {
-        let mut run: Option<Span> = None;
-        for index in sentence.tokens.clone() {
-            let word = doc.token_text(index);
-            let capitalised = word.chars().next().is_some_and(char::is_uppercase)
-                && index != sentence.tokens.start;
-            if capitalised {
-                let span = doc.tokens[index].span;
-                run = Some(run.map_or(span, |r| Span::new(r.begin, span.end)));
-            } else if let Some(span) = run.take() {
-                add_mention(doc, &mut entities, span);
-            }
-        }
-        if let Some(span) = run {
-            add_mention(doc, &mut entities, span);
-        }
-    }
-    entities
+    let tagged = tagger::tag_document(doc);
+    group::group(doc, &tagged)
 }
 
-fn add_mention(doc: &Document, entities: &mut Vec<Entity>, span: Span) {
-    let name = doc.slice(span);
-    let mention = Mention {
-        span,
-        kind: MentionKind::Proper,
-    };
-    let existing = entities
-        .iter_mut()
-        .find(|e| e.name == name || e.name.split(' ').next_back() == name.split(' ').next_back());
-    match existing {
-        Some(entity) => {
-            if name.len() > entity.name.len() {
-                entity.name = name.to_owned();
+/// The entity one of whose mentions covers (or overlaps) `span`, preferring a mention that
+/// contains it.
+pub fn entity_at(entities: &[Entity], span: Span) -> Option<usize> {
+    let mut overlapping = None;
+    for (index, entity) in entities.iter().enumerate() {
+        for mention in &entity.mentions {
+            if mention.span.contains(span) {
+                return Some(index);
             }
-            entity.mentions.push(mention);
+            if overlapping.is_none()
+                && mention.span.begin < span.end
+                && span.begin < mention.span.end
+            {
+                overlapping = Some(index);
+            }
         }
-        None => entities.push(Entity {
-            name: name.to_owned(),
-            kind: EntityType::Misc,
+    }
+    overlapping
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{EntityType, Mention, MentionKind};
+
+    fn entity(name: &str, kind: EntityType, spans: &[(usize, usize)]) -> Entity {
+        Entity {
+            name: name.into(),
+            kind,
             salience: 0.0,
-            mentions: vec![mention],
-        }),
+            mentions: spans
+                .iter()
+                .map(|&(b, e)| Mention {
+                    span: Span::new(b, e),
+                    kind: MentionKind::Proper,
+                })
+                .collect(),
+        }
     }
-}
 
-/// Scores every entity's salience in 0..1 and orders the entities by it, highest first,
-/// keeping the quotes' speaker indices pointing at the same entities.
-pub fn rank(doc: &Document, entities: &mut Vec<Entity>, quotes: &mut [Quote]) {
-    let length = doc.text.len().max(1) as f32;
-    let mut spoke = vec![0usize; entities.len()];
-    for quote in quotes.iter() {
-        if let Some(index) = quote.speaker.as_ref().and_then(|s| s.entity_index) {
-            spoke[index] += 1;
-        }
+    #[test]
+    fn entity_at_finds_the_mention_covering_a_span() {
+        let entities = [
+            entity("Phay Siphan", EntityType::Person, &[(0, 11), (30, 36)]),
+            entity("Cambodia", EntityType::Location, &[(15, 23)]),
+        ];
+        assert_eq!(entity_at(&entities, Span::new(5, 11)), Some(0));
+        assert_eq!(entity_at(&entities, Span::new(30, 36)), Some(0));
+        assert_eq!(entity_at(&entities, Span::new(15, 23)), Some(1));
+        assert_eq!(entity_at(&entities, Span::new(24, 29)), None);
     }
-    let raw: Vec<f32> = entities
-        .iter()
-        .zip(&spoke)
-        .map(|(entity, &spoke)| {
-            let first = entity
-                .mentions
-                .first()
-                .map_or(length, |m| m.span.begin as f32);
-            entity.mentions.len() as f32 + 2.0 * spoke as f32 + 2.0 * (1.0 - first / length)
-        })
-        .collect();
-    let total: f32 = raw.iter().sum::<f32>().max(f32::MIN_POSITIVE);
-    let mut order: Vec<usize> = (0..entities.len()).collect();
-    order.sort_by(|&a, &b| raw[b].total_cmp(&raw[a]).then(a.cmp(&b)));
-    let mut new_index = vec![0; entities.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
-    let mut taken: Vec<Option<Entity>> = std::mem::take(entities).into_iter().map(Some).collect();
-    for &old in &order {
-        let mut entity = taken[old]
-            .take()
-            .expect("each index appears once in the order");
-        entity.salience = raw[old] / total;
-        entities.push(entity);
-    }
-    for quote in quotes {
-        if let Some(speaker) = &mut quote.speaker {
-            speaker.entity_index = speaker.entity_index.map(|i| new_index[i]);
-        }
+
+    #[test]
+    fn extract_groups_a_surname_with_the_full_name() {
+        let text = "Government spokesman Phay Siphan said on Monday that the rules stand. \
+                    Siphan added that Cambodia would not change them.";
+        let doc = Document::new(text);
+        let entities = extract(&doc);
+        let person = entities
+            .iter()
+            .find(|e| e.name == "Phay Siphan")
+            .expect("the spokesman is found");
+        assert_eq!(person.kind, EntityType::Person);
+        assert_eq!(person.mentions.len(), 2);
+        assert!(
+            entities
+                .iter()
+                .any(|e| e.name == "Cambodia" && e.kind == EntityType::Location)
+        );
     }
 }

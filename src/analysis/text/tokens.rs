@@ -68,20 +68,28 @@ pub fn tokenize(text: &str, base: usize, out: &mut Vec<Span>) {
     }
 }
 
-/// Splits one whitespace-free chunk `text[begin..end]`.
-fn split_chunk(text: &str, mut begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
-    // Dashes inside a chunk ("word—word") separate tokens.
-    let chunk = &text[begin..end];
-    if let Some((at, c)) = chunk.char_indices().find(|&(_, c)| is_dash(c)) {
+/// Splits one whitespace-free chunk `text[begin..end]`: dashes inside it ("word—word") separate
+/// tokens (a loop, not recursion, so a long run of dashes cannot exhaust the stack).
+fn split_chunk(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
+    let mut part = begin;
+    for (at, c) in text[begin..end].char_indices().filter(|&(_, c)| is_dash(c)) {
         let dash = begin + at;
-        if dash > begin {
-            split_chunk(text, begin, dash, base, out);
+        if dash > part {
+            split_part(text, part, dash, base, out);
         }
         out.push(Span::new(base + dash, base + dash + c.len_utf8()));
-        let rest = dash + c.len_utf8();
-        if rest < end {
-            split_chunk(text, rest, end, base, out);
-        }
+        part = dash + c.len_utf8();
+    }
+    if part < end {
+        split_part(text, part, end, base, out);
+    }
+}
+
+/// Splits a dash-free chunk `text[begin..end]`.
+fn split_part(text: &str, mut begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
+    // A possessive standing alone (as in CoNLL's text: "Sokha 's") is one token.
+    if matches!(&text[begin..end], "'s" | "’s" | "'S" | "’S") {
+        out.push(Span::new(base + begin, base + end));
         return;
     }
     // Leading punctuation, one mark a token.
@@ -162,7 +170,8 @@ fn split_word(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<S
 
 /// Whether a word before a full stop keeps it: "U.S", "H", "Mr", "Inc".
 fn keeps_full_stop(word: &str) -> bool {
-    if word.is_empty() {
+    // Long words are never abbreviations; the bound also keeps a long run of dots linear.
+    if word.is_empty() || word.len() > 24 {
         return false;
     }
     let mut chars = word.chars();
@@ -253,6 +262,30 @@ mod tests {
                 "We", "do", "n’t", "—", "in", "the", "’90s", "—", "agree", "..."
             ]
         );
+    }
+
+    #[test]
+    fn conll_style_possessives_stay_whole() {
+        assert_eq!(tokens("Sokha 's party"), ["Sokha", "'s", "party"]);
+        assert_eq!(tokens("Sokha ’s"), ["Sokha", "’s"]);
+    }
+
+    #[test]
+    fn curly_apostrophes_and_bracketed_initials() {
+        assert_eq!(
+            tokens("Banh’s aide (Joseph H Felter) said"),
+            [
+                "Banh", "’s", "aide", "(", "Joseph", "H", "Felter", ")", "said"
+            ]
+        );
+    }
+
+    #[test]
+    fn long_runs_of_dashes_and_dots_are_linear_and_safe() {
+        let dashes = "a—".repeat(200_000);
+        assert_eq!(tokens(&dashes).len(), 400_000);
+        let dots = format!("a{}", ".".repeat(100_000));
+        assert!(tokens(&dots).len() > 1);
     }
 
     #[test]

@@ -1,0 +1,512 @@
+//! What the tagger sees of a token: its word, its neighbours, shapes, affixes, capitalisation in
+//! context, gazetteer hits, and how the same word behaves elsewhere in the document.
+//!
+//! Training and tagging share this code, so a feature can never mean one thing when the model is
+//! made and another when it is used. Every part is hashed once per token ([`prepare`]); the keys
+//! of a token are then mixed from those hashes without allocation.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::gazetteer::{GAZETTEER, LISTS, POSITIONS};
+use super::hash::{hash_str, key1, key2, mix};
+use crate::analysis::text::Document;
+
+/// Number of tags: O, then B, I, L, U for each of PER, ORG, LOC, MISC.
+pub(crate) const TAGS: usize = 17;
+
+pub(crate) const CAP: u16 = 1;
+pub(crate) const ALL_CAPS: u16 = 2;
+const HAS_DIGIT: u16 = 4;
+const HAS_HYPHEN: u16 = 8;
+const HAS_PERIOD: u16 = 16;
+pub(crate) const SENTENCE_START: u16 = 32;
+pub(crate) const CAPS_LINE: u16 = 64;
+const LOWER: u16 = 128;
+const ALNUM: u16 = 256;
+
+// What the document says about a word (keyed by its normalised form).
+const SEEN_LOWER: u8 = 1;
+const SEEN_CAP_MID: u8 = 2;
+const RUN_FIRST: u8 = 4;
+const RUN_INNER: u8 = 8;
+const RUN_LAST: u8 = 16;
+const SEEN_BEFORE_LOWER_NAME_WORD: u8 = 32;
+
+/// One token's hashed parts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TokenParts {
+    pub(crate) word: u64,
+    pub(crate) lower: u64,
+    pub(crate) shape: u64,
+    affixes: [u64; 7],
+    pub(crate) flags: u16,
+    gazetteer: u64,
+    document: u8,
+    /// The first pass's tag of this token (second pass only).
+    first: u8,
+    /// How often the first pass typed this word elsewhere in the document as PER, ORG, LOC,
+    /// MISC or nothing (capitalised occurrences only).
+    elsewhere: [u8; 5],
+}
+
+/// The hashed parts of every token of a document, and the sentences as token ranges.
+pub(crate) struct DocumentParts {
+    pub(crate) tokens: Vec<TokenParts>,
+    pub(crate) sentences: Vec<Range<usize>>,
+    /// Whether the first pass's tags are known: the second pass reads them.
+    second_pass: bool,
+}
+
+impl DocumentParts {
+    /// Records the first pass's tags, so that the second pass sees how each word was tagged
+    /// everywhere else in the document ("Siphan" after "Phay Siphan").
+    pub(crate) fn set_first_pass(&mut self, tags: &[u8]) {
+        let mut counts: HashMap<u64, [u8; 5]> = HashMap::new();
+        for (t, &tag) in self.tokens.iter().zip(tags) {
+            if t.flags & (CAP | ALL_CAPS) != 0 {
+                let c = &mut counts.entry(t.lower).or_default()[type_of(tag)];
+                *c = c.saturating_add(1);
+            }
+        }
+        for (t, &tag) in self.tokens.iter_mut().zip(tags) {
+            t.first = tag;
+            t.elsewhere = [0; 5];
+            if t.flags & (CAP | ALL_CAPS) != 0 {
+                let mut c = counts.get(&t.lower).copied().unwrap_or_default();
+                c[type_of(tag)] = c[type_of(tag)].saturating_sub(1);
+                t.elsewhere = c;
+            }
+        }
+        self.second_pass = true;
+    }
+}
+
+/// The type number of a tag: 0..4 for PER, ORG, LOC, MISC, and 4 for none.
+pub(crate) fn type_of(tag: u8) -> usize {
+    if tag == 0 {
+        4
+    } else {
+        usize::from((tag - 1) / 4)
+    }
+}
+
+/// Curly quotes and apostrophes as straight ones: the training text (CoNLL) has only straight
+/// marks, and news prose mostly curly ones ("People’s Party", “Sokha”).
+fn straighten(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii() || !word.contains(['’', '‘', '“', '”']) {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    std::borrow::Cow::Owned(
+        word.chars()
+            .map(|c| match c {
+                '’' | '‘' => '\'',
+                '“' | '”' => '"',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Lower case with every digit as 0, so "1996" and "1997" share features.
+pub(crate) fn normalise(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect()
+}
+
+/// The word's shape: X for capitals, x for small letters, d for digits, other characters as
+/// they are; runs longer than two are cut to two ("Xxx", "dd-dd").
+fn shape(word: &str) -> String {
+    let mut out = String::new();
+    let mut last = '\0';
+    let mut run = 0;
+    for c in word.chars().take(24) {
+        let class = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else if c.is_alphabetic() {
+            'a'
+        } else {
+            c
+        };
+        if class == last {
+            run += 1;
+            if run > 2 {
+                continue;
+            }
+        } else {
+            last = class;
+            run = 1;
+        }
+        out.push(class);
+    }
+    out
+}
+
+fn flags(word: &str) -> u16 {
+    let mut f = 0;
+    let mut letters = 0;
+    let mut upper = 0;
+    let mut lower = 0;
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+            if c.is_uppercase() {
+                upper += 1;
+            } else if c.is_lowercase() {
+                lower += 1;
+            }
+        }
+        if c.is_numeric() {
+            f |= HAS_DIGIT;
+        }
+        if c.is_alphanumeric() {
+            f |= ALNUM;
+        }
+        if c == '-' {
+            f |= HAS_HYPHEN;
+        }
+        if c == '.' {
+            f |= HAS_PERIOD;
+        }
+    }
+    if word.chars().next().is_some_and(char::is_uppercase) {
+        f |= CAP;
+    }
+    if letters > 0 && upper == letters {
+        f |= ALL_CAPS;
+    }
+    if letters > 0 && lower == letters {
+        f |= LOWER;
+    }
+    f
+}
+
+/// Hashes every token of `doc` and gathers the document-level facts about each word.
+pub(crate) fn prepare(doc: &Document) -> DocumentParts {
+    let n = doc.tokens.len();
+    let mut tokens = Vec::with_capacity(n);
+    for index in 0..n {
+        let text = &*straighten(doc.token_text(index));
+        let lower = normalise(text);
+        let mut affixes = [0u64; 7];
+        let chars: Vec<(usize, char)> = text.char_indices().take(64).collect();
+        let count = text.chars().count();
+        for k in 1..=3 {
+            if k < count {
+                let end = chars.get(k).map_or(text.len(), |&(at, _)| at);
+                affixes[k - 1] = hash_str(&text[..end]);
+            }
+        }
+        let mut suffix_at = text.len();
+        for (k, (at, _)) in text.char_indices().rev().take(4).enumerate() {
+            suffix_at = at;
+            if k + 1 < count {
+                affixes[3 + k] = hash_str(&text[suffix_at..]);
+            }
+        }
+        let _ = suffix_at;
+        tokens.push(TokenParts {
+            word: hash_str(text),
+            lower: hash_str(&lower),
+            shape: hash_str(&shape(text)),
+            affixes,
+            flags: flags(text),
+            gazetteer: 0,
+            document: 0,
+            first: 0,
+            elsewhere: [0; 5],
+        });
+    }
+    let sentences: Vec<Range<usize>> = doc.sentences.iter().map(|s| s.tokens.clone()).collect();
+
+    // Sentence starts and lines in capitals (headlines, datelines, sports tables).
+    for sentence in &sentences {
+        if let Some(first) = tokens.get_mut(sentence.start) {
+            first.flags |= SENTENCE_START;
+        }
+        let slice = &tokens[sentence.clone()];
+        let caps = slice
+            .iter()
+            .any(|t| t.flags & ALL_CAPS != 0 && t.flags & CAP != 0)
+            && slice
+                .iter()
+                .all(|t| t.flags & LOWER == 0 || t.flags & ALNUM == 0);
+        let long_word = sentence.clone().any(|i| {
+            doc.token_text(i)
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .count()
+                >= 2
+        });
+        if caps && long_word {
+            for t in &mut tokens[sentence.clone()] {
+                t.flags |= CAPS_LINE;
+            }
+        }
+    }
+
+    let lowers: Vec<u64> = tokens.iter().map(|t| t.lower).collect();
+    for (t, hits) in tokens.iter_mut().zip(GAZETTEER.hits(&lowers)) {
+        t.gazetteer = hits;
+    }
+
+    // What the document says about each word.
+    let mut facts: HashMap<u64, u8> = HashMap::new();
+    for sentence in &sentences {
+        let mut i = sentence.start;
+        while i < sentence.end {
+            let t = tokens[i];
+            if t.flags & LOWER != 0 {
+                *facts.entry(t.lower).or_default() |= SEEN_LOWER;
+                i += 1;
+                continue;
+            }
+            if t.flags & CAP == 0 || t.flags & CAPS_LINE != 0 {
+                i += 1;
+                continue;
+            }
+            if t.flags & SENTENCE_START == 0 {
+                *facts.entry(t.lower).or_default() |= SEEN_CAP_MID;
+            }
+            let mut end = i + 1;
+            while end < sentence.end && tokens[end].flags & CAP != 0 {
+                end += 1;
+            }
+            if end - i >= 2 {
+                *facts.entry(tokens[i].lower).or_default() |= RUN_FIRST;
+                for t in &tokens[i + 1..end - 1] {
+                    *facts.entry(t.lower).or_default() |= RUN_INNER;
+                }
+                *facts.entry(tokens[end - 1].lower).or_default() |= RUN_LAST;
+                for t in &tokens[i + 1..end] {
+                    *facts.entry(t.lower).or_default() |= SEEN_CAP_MID;
+                }
+            }
+            if end < sentence.end && tokens[end].flags & LOWER != 0 {
+                *facts.entry(tokens[end - 1].lower).or_default() |= SEEN_BEFORE_LOWER_NAME_WORD;
+            }
+            i = end;
+        }
+    }
+    for t in &mut tokens {
+        t.document = facts.get(&t.lower).copied().unwrap_or(0);
+    }
+    DocumentParts {
+        tokens,
+        sentences,
+        second_pass: false,
+    }
+}
+
+const BOUNDARY: u64 = 0x0b0b_0b0b;
+
+/// The keys that depend only on the text around token `i` of `sentence`.
+pub(crate) fn static_keys(
+    parts: &DocumentParts,
+    sentence: &Range<usize>,
+    i: usize,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    let t = &parts.tokens;
+    let at = |offset: isize| -> Option<&TokenParts> {
+        let j = i as isize + offset;
+        (j >= sentence.start as isize && j < sentence.end as isize).then(|| &t[j as usize])
+    };
+    let lower = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.lower);
+    let word = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.word);
+    let shape = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.shape);
+    let me = &t[i];
+    let context = u64::from(me.flags & (SENTENCE_START | CAPS_LINE));
+
+    out.push(key1(1, 0));
+    out.push(key1(2, me.word));
+    out.push(key1(3, me.lower));
+    out.push(key1(4, me.shape));
+    out.push(key1(5, lower(-1)));
+    out.push(key1(6, lower(1)));
+    out.push(key1(7, lower(-2)));
+    out.push(key1(8, lower(2)));
+    out.push(key1(9, word(-1)));
+    out.push(key1(10, word(1)));
+    out.push(key2(11, shape(-1), me.shape));
+    out.push(key2(12, me.shape, shape(1)));
+    out.push(key2(13, mix(shape(-1), me.shape), shape(1)));
+    for (k, &affix) in me.affixes.iter().enumerate() {
+        if affix != 0 {
+            out.push(key1(14 + k as u64, affix));
+        }
+    }
+    out.push(key2(21, lower(-1), me.lower));
+    out.push(key2(22, me.lower, lower(1)));
+    out.push(key2(23, context, me.lower));
+    out.push(key2(24, context, me.shape));
+    out.push(key2(30, lower(-1), me.shape));
+    out.push(key2(31, me.shape, lower(1)));
+    out.push(key2(32, context, mix(me.shape, shape(1))));
+    out.push(key2(34, lower(-1), lower(1)));
+    out.push(key2(35, shape(-2), shape(-1)));
+    out.push(key2(36, shape(1), shape(2)));
+    out.push(key2(37, word(-1), me.word));
+    out.push(key2(38, me.word, word(1)));
+    // Where the token sits in its run of capitalised words, and how long the run is.
+    if me.flags & CAP != 0 {
+        let capitalised = |offset| at(offset).is_some_and(|p| p.flags & CAP != 0);
+        let mut before = 0u64;
+        while before < 4 && capitalised(-(before as isize) - 1) {
+            before += 1;
+        }
+        let mut after = 0u64;
+        while after < 4 && capitalised(after as isize + 1) {
+            after += 1;
+        }
+        out.push(key2(39, before, after));
+        out.push(key2(47, mix(before, after), me.lower));
+        // The run's last word often says what the whole name is ("… Party", "… Cup").
+        let last = lower(after as isize);
+        let first = lower(-(before as isize));
+        out.push(key2(48, last, u64::from(after == 0)));
+        out.push(key2(49, first, u64::from(before == 0)));
+        out.push(key2(57, mix(first, last), mix(before, after)));
+    }
+
+    let cap = u64::from(me.flags & CAP != 0);
+    let mut hits = me.gazetteer;
+    while hits != 0 {
+        let bit = u64::from(hits.trailing_zeros());
+        hits &= hits - 1;
+        out.push(key2(25, bit, cap));
+    }
+    for (offset, template) in [(-1, 26), (1, 27)] {
+        if let Some(p) = at(offset) {
+            let mut mask = p.gazetteer;
+            for list in 0..LISTS.len() {
+                if mask & (0b1111 << (list * POSITIONS)) != 0 {
+                    out.push(key2(template, list as u64, cap));
+                }
+            }
+            mask = 0;
+            let _ = mask;
+        }
+    }
+
+    if me.flags & (CAP | ALL_CAPS) != 0 {
+        let mut facts = me.document;
+        while facts != 0 {
+            let bit = u64::from(facts.trailing_zeros());
+            facts &= facts - 1;
+            out.push(key2(28, bit, context));
+            out.push(key2(29, bit, me.shape));
+        }
+        out.push(key2(33, u64::from(me.document), context));
+    }
+
+    if parts.second_pass {
+        let first = |offset| at(offset).map_or(99, |p| u64::from(p.first));
+        out.push(key1(50, u64::from(me.first)));
+        out.push(key2(51, first(-1), u64::from(me.first)));
+        out.push(key2(52, u64::from(me.first), first(1)));
+        out.push(key2(53, u64::from(me.first), me.shape));
+        let total: u32 = me.elsewhere.iter().map(|&c| u32::from(c)).sum();
+        if total > 0 {
+            let best = (0..5)
+                .max_by_key(|&k| (me.elsewhere[k], std::cmp::Reverse(k)))
+                .expect("five types");
+            out.push(key2(54, best as u64, context));
+            out.push(key2(55, best as u64, u64::from(me.first)));
+            for (kind, &count) in me.elsewhere.iter().enumerate() {
+                if count > 0 {
+                    out.push(key2(56, kind as u64, cap));
+                }
+            }
+        }
+    }
+}
+
+/// Previous tags and what the document's earlier tags say about this word.
+pub(crate) fn dynamic_keys(
+    token: &TokenParts,
+    previous: u8,
+    before_previous: u8,
+    history: Option<&[u16; 5]>,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    let previous = u64::from(previous);
+    out.push(key1(40, previous));
+    out.push(key2(41, u64::from(before_previous), previous));
+    out.push(key2(42, previous, token.lower));
+    out.push(key2(43, previous, token.shape));
+    if let Some(history) = history {
+        let total: u16 = history.iter().sum();
+        if total > 0 {
+            let (best, _) = history
+                .iter()
+                .enumerate()
+                .max_by_key(|&(k, &count)| (count, std::cmp::Reverse(k)))
+                .expect("history has five counts");
+            out.push(key1(44, best as u64));
+            out.push(key2(
+                45,
+                best as u64,
+                u64::from(token.flags & (CAP | SENTENCE_START | CAPS_LINE)),
+            ));
+            for (kind, &count) in history.iter().enumerate() {
+                if count > 0 {
+                    out.push(key1(46, kind as u64));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_collapse_long_runs() {
+        assert_eq!(shape("Siphan"), "Xxx");
+        assert_eq!(shape("U.S."), "X.X.");
+        assert_eq!(shape("1996-08-22"), "dd-dd-dd");
+        assert_eq!(shape("RCAF"), "XX");
+    }
+
+    #[test]
+    fn curly_marks_read_as_straight_ones() {
+        assert_eq!(straighten("’s"), "'s");
+        assert_eq!(straighten("“"), "\"");
+        let curly = prepare(&Document::new("People’s Party"));
+        let straight = prepare(&Document::new("People 's Party"));
+        assert_eq!(curly.tokens[1].word, straight.tokens[1].word);
+    }
+
+    #[test]
+    fn normalised_forms_share_digits() {
+        assert_eq!(normalise("Siphan"), "siphan");
+        assert_eq!(normalise("1996"), "0000");
+    }
+
+    #[test]
+    fn a_surname_inherits_the_full_names_capitalised_run() {
+        let doc = Document::new("Phay Siphan spoke. Later Siphan left.");
+        let parts = prepare(&doc);
+        let siphan = parts.tokens[1];
+        assert_ne!(siphan.document & RUN_LAST, 0);
+        assert_eq!(parts.tokens[5].document, siphan.document);
+    }
+
+    #[test]
+    fn headlines_in_capitals_are_marked() {
+        let doc = Document::new("SOCCER - JAPAN GET LUCKY WIN .\nJapan won .");
+        let parts = prepare(&doc);
+        assert_ne!(parts.tokens[2].flags & CAPS_LINE, 0);
+        assert_eq!(parts.tokens[7].flags & CAPS_LINE, 0);
+    }
+}

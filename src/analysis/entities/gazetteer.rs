@@ -1,0 +1,185 @@
+//! Gazetteers: lists of names that are facts (countries, cities, given names, titles), built by
+//! `scripts/gazetteers.py` from packaged reference data and embedded in the binary.
+//!
+//! The tagger learns how much to trust a list hit; the lists alone never decide a tag. Phrases
+//! are matched on normalised tokens (lower case, digits as 0), so a hit in a headline in capitals
+//! counts as well, and the model sees whether the token was capitalised.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::features::normalise;
+use super::hash::{hash_str, mix};
+use crate::analysis::text::tokenize;
+
+/// The lists, in the order of their bits in a token's hit mask.
+pub(crate) const LISTS: &[(&str, &str)] = &[
+    (
+        "countries",
+        include_str!("../../../data/gazetteers/countries.txt"),
+    ),
+    (
+        "capitals",
+        include_str!("../../../data/gazetteers/capitals.txt"),
+    ),
+    (
+        "cities",
+        include_str!("../../../data/gazetteers/cities.txt"),
+    ),
+    (
+        "regions",
+        include_str!("../../../data/gazetteers/regions.txt"),
+    ),
+    (
+        "nationalities",
+        include_str!("../../../data/gazetteers/nationalities.txt"),
+    ),
+    (
+        "first_names",
+        include_str!("../../../data/gazetteers/first_names.txt"),
+    ),
+    (
+        "last_names",
+        include_str!("../../../data/gazetteers/last_names.txt"),
+    ),
+    (
+        "org_suffixes",
+        include_str!("../../../data/gazetteers/org_suffixes.txt"),
+    ),
+    (
+        "org_heads",
+        include_str!("../../../data/gazetteers/org_heads.txt"),
+    ),
+    (
+        "person_titles",
+        include_str!("../../../data/gazetteers/person_titles.txt"),
+    ),
+];
+
+/// The longest phrase, in tokens, that is looked up.
+const MAX_TOKENS: usize = 5;
+/// Marks a key that begins a longer phrase, so a lookup can stop early.
+const PREFIX: u16 = 1 << 15;
+
+/// Where a token falls in a matched phrase: Begin, Inside, Last, or Unit (a one-token phrase).
+pub(crate) const POSITIONS: usize = 4;
+
+pub(crate) struct Gazetteer {
+    phrases: HashMap<u64, u16>,
+}
+
+pub(crate) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::build);
+
+impl Gazetteer {
+    fn build() -> Self {
+        let mut phrases: HashMap<u64, u16> = HashMap::new();
+        let mut spans = Vec::new();
+        for (list, (_, text)) in LISTS.iter().enumerate() {
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                spans.clear();
+                tokenize(line, 0, &mut spans);
+                if spans.is_empty() || spans.len() > MAX_TOKENS {
+                    continue;
+                }
+                let mut h = 0;
+                for (i, span) in spans.iter().enumerate() {
+                    h = mix(h, hash_str(&normalise(span.text(line))));
+                    let bit = if i + 1 == spans.len() {
+                        1 << list
+                    } else {
+                        PREFIX
+                    };
+                    *phrases.entry(h).or_default() |= bit;
+                }
+            }
+        }
+        Self { phrases }
+    }
+
+    /// For each token (given the hashes of its normalised form), a mask of list hits: bit
+    /// `list * POSITIONS + position`.
+    pub(crate) fn hits(&self, normalised: &[u64]) -> Vec<u64> {
+        let mut out = vec![0u64; normalised.len()];
+        for start in 0..normalised.len() {
+            let mut h = 0;
+            for len in 1..=MAX_TOKENS.min(normalised.len() - start) {
+                h = mix(h, normalised[start + len - 1]);
+                let Some(&found) = self.phrases.get(&h) else {
+                    break;
+                };
+                let lists = found & !PREFIX;
+                for list in 0..LISTS.len() {
+                    if lists & (1 << list) == 0 {
+                        continue;
+                    }
+                    let base = list * POSITIONS;
+                    if len == 1 {
+                        out[start] |= 1 << (base + 3);
+                    } else {
+                        out[start] |= 1 << base;
+                        for hit in &mut out[start + 1..start + len - 1] {
+                            *hit |= 1 << (base + 1);
+                        }
+                        out[start + len - 1] |= 1 << (base + 2);
+                    }
+                }
+                if found & PREFIX == 0 {
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One-word lists looked up by the grouping rules, lower-cased.
+static WORDS: LazyLock<[std::collections::HashSet<String>; 2]> = LazyLock::new(|| {
+    let set = |list: usize| {
+        LISTS[list]
+            .1
+            .lines()
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    [set(9), set(5)]
+});
+
+/// Whether a word is a person's title or role ("Minister", "spokesman").
+pub(crate) fn is_title(word: &str) -> bool {
+    WORDS[0].contains(&word.to_lowercase())
+}
+
+/// Whether a word is a common given name ("Joseph").
+pub(crate) fn is_first_name(word: &str) -> bool {
+    WORDS[1].contains(&word.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(words: &[&str]) -> Vec<u64> {
+        let hashes: Vec<u64> = words.iter().map(|w| hash_str(&normalise(w))).collect();
+        GAZETTEER.hits(&hashes)
+    }
+
+    #[test]
+    fn multi_token_country_is_matched_with_positions() {
+        let countries = 0;
+        let h = hits(&["in", "South", "Africa", "today"]);
+        assert_eq!(h[0] & (0b1111 << countries), 0);
+        assert_ne!(h[1] & (1 << (countries * POSITIONS)), 0, "South begins");
+        assert_ne!(h[2] & (1 << (countries * POSITIONS + 2)), 0, "Africa ends");
+    }
+
+    #[test]
+    fn titles_and_nationalities_are_single_tokens() {
+        let h = hits(&["Cambodian", "spokesman"]);
+        assert_ne!(h[0] & (1 << (4 * POSITIONS + 3)), 0);
+        assert_ne!(h[1] & (1 << (9 * POSITIONS + 3)), 0);
+        assert!(is_title("Spokesman"));
+        assert!(is_first_name("Joseph"));
+        assert!(!is_first_name("Cambodia"));
+    }
+}

@@ -1,0 +1,394 @@
+//! The named-entity tagger: a greedy averaged perceptron over BILOU tags for PER, ORG, LOC and
+//! MISC, reading the features of [`super::features`].
+//!
+//! Greedy left-to-right decoding keeps tagging linear and fast; the tags are constrained so
+//! that every entity is well formed (B I* L or U). The model is trained by `docsift-train ner`
+//! (see [`super::train`]), stored quantised in `models/ner.bin`, embedded in the binary and
+//! loaded once on first use.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use super::features::{self, CAP, DocumentParts, TAGS, dynamic_keys, static_keys};
+use crate::analysis::EntityType;
+use crate::analysis::text::Document;
+
+pub(crate) const OUTSIDE: u8 = 0;
+const BEGIN: u8 = 0;
+const INSIDE: u8 = 1;
+const LAST: u8 = 2;
+const UNIT: u8 = 3;
+
+/// The entity types in tag order.
+pub(crate) const TYPES: [EntityType; 4] = [
+    EntityType::Person,
+    EntityType::Organization,
+    EntityType::Location,
+    EntityType::Misc,
+];
+
+/// The tag for a position (B, I, L, U) in an entity of type number `kind`.
+pub(crate) fn tag(kind: usize, position: u8) -> u8 {
+    1 + 4 * kind as u8 + position
+}
+
+fn kind_of(tag: u8) -> Option<usize> {
+    (tag != OUTSIDE).then(|| usize::from((tag - 1) / 4))
+}
+
+fn position_of(tag: u8) -> u8 {
+    (tag - 1) % 4
+}
+
+/// Whether `next` may follow `previous` in a well-formed BILOU sequence.
+fn allowed(previous: u8, next: u8, last_in_sentence: bool) -> bool {
+    let open = previous != OUTSIDE && matches!(position_of(previous), BEGIN | INSIDE);
+    if open {
+        let same = kind_of(next) == kind_of(previous);
+        return same
+            && match position_of(next) {
+                INSIDE => !last_in_sentence,
+                LAST => true,
+                _ => false,
+            };
+    }
+    next == OUTSIDE
+        || match position_of(next) {
+            BEGIN => !last_in_sentence,
+            UNIT => true,
+            _ => false,
+        }
+}
+
+/// Scores tags for a set of feature keys, and (while training) learns from a mistake.
+pub(crate) trait Scorer {
+    fn score(&self, keys: &[u64], scores: &mut [f32; TAGS]);
+    fn learn(&mut self, _keys: &[u64], _gold: u8, _predicted: u8) {}
+    /// Called once per token, so an averaging learner knows the time.
+    fn tick(&mut self) {}
+}
+
+/// A trained, quantised model: an open-addressing table from feature key to a row of weights.
+pub struct Model {
+    slots: Vec<u32>,
+    keys: Vec<u64>,
+    rows: Vec<i16>,
+}
+
+pub(crate) const MAGIC: &[u8; 8] = b"DSNER001";
+/// A file of two models: the first pass, then the second, which reads the first pass's tags.
+pub(crate) const MAGIC_TWO_PASS: &[u8; 8] = b"DSNER2PS";
+
+impl Model {
+    /// Reads a model written by [`super::train`]; `None` when the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(8)? != MAGIC || reader.u32()? as usize != TAGS {
+            return None;
+        }
+        let n = reader.u32()? as usize;
+        let mut keys = Vec::with_capacity(n);
+        for _ in 0..n {
+            keys.push(reader.u64()?);
+        }
+        let mut rows = vec![0i16; n * TAGS];
+        for row in rows.chunks_exact_mut(TAGS) {
+            let mut present = reader.u32()?;
+            while present != 0 {
+                let tag = present.trailing_zeros() as usize;
+                present &= present - 1;
+                *row.get_mut(tag)? = reader.u16()? as i16;
+            }
+        }
+        let capacity = (n * 2).next_power_of_two().max(2);
+        let mut slots = vec![0u32; capacity];
+        for (index, &key) in keys.iter().enumerate() {
+            let mut slot = key as usize & (capacity - 1);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            slots[slot] = u32::try_from(index + 1).ok()?;
+        }
+        Some(Model { slots, keys, rows })
+    }
+
+    /// Number of features with weights.
+    pub fn features(&self) -> usize {
+        self.keys.len()
+    }
+
+    fn row(&self, key: u64) -> Option<&[i16]> {
+        let mask = self.slots.len() - 1;
+        let mut slot = key as usize & mask;
+        loop {
+            let index = self.slots[slot] as usize;
+            if index == 0 {
+                return None;
+            }
+            if self.keys[index - 1] == key {
+                return Some(&self.rows[(index - 1) * TAGS..index * TAGS]);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+impl Scorer for &Model {
+    fn score(&self, keys: &[u64], scores: &mut [f32; TAGS]) {
+        let mut sum = [0i32; TAGS];
+        for &key in keys {
+            if let Some(row) = self.row(key) {
+                for (s, &w) in sum.iter_mut().zip(row) {
+                    *s += i32::from(w);
+                }
+            }
+        }
+        for (s, total) in scores.iter_mut().zip(sum) {
+            *s += total as f32;
+        }
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, n: usize) -> Option<&'b [u8]> {
+        let out = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(out)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// The embedded model file.
+pub static MODEL_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
+
+/// The two passes of a tagger.
+pub struct Models {
+    pub first: Model,
+    pub second: Model,
+}
+
+impl Models {
+    /// Reads a two-pass model file written by [`super::train`].
+    pub fn from_bytes(bytes: &[u8]) -> Option<Models> {
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(8)? != MAGIC_TWO_PASS {
+            return None;
+        }
+        let first = reader.u64()? as usize;
+        let first = Model::from_bytes(reader.take(first)?)?;
+        let second = Model::from_bytes(bytes.get(reader.at..)?)?;
+        Some(Models { first, second })
+    }
+}
+
+fn empty() -> Model {
+    Model {
+        slots: vec![0; 2],
+        keys: Vec::new(),
+        rows: Vec::new(),
+    }
+}
+
+/// The embedded model, read on first use. An unreadable model (never the case for a build from
+/// the repository) gives a tagger that finds nothing rather than a panic.
+pub static MODEL: LazyLock<Models> = LazyLock::new(|| {
+    Models::from_bytes(MODEL_BYTES).unwrap_or(Models {
+        first: empty(),
+        second: empty(),
+    })
+});
+
+/// One tagged name: a token range and its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tagged {
+    pub tokens: Range<usize>,
+    pub kind: EntityType,
+}
+
+/// Tags a document with the embedded model.
+pub fn tag_document(doc: &Document) -> Vec<Tagged> {
+    let mut parts = features::prepare(doc);
+    let tags = decode(&parts, &mut &MODEL.first, None);
+    parts.set_first_pass(&tags);
+    let tags = decode(&parts, &mut &MODEL.second, None);
+    spans(&tags)
+}
+
+/// Greedy decoding of every sentence; with `gold`, the scorer learns from each mistake.
+pub(crate) fn decode<S: Scorer>(
+    parts: &DocumentParts,
+    scorer: &mut S,
+    gold: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut tags = vec![OUTSIDE; parts.tokens.len()];
+    let mut history: HashMap<u64, [u16; 5]> = HashMap::new();
+    let mut static_buffer = Vec::with_capacity(64);
+    let mut dynamic_buffer = Vec::with_capacity(16);
+    for sentence in &parts.sentences {
+        let (mut previous, mut before_previous) = (OUTSIDE, OUTSIDE);
+        for i in sentence.clone() {
+            let token = &parts.tokens[i];
+            let capitalised = token.flags & (CAP | features::ALL_CAPS) != 0;
+            static_keys(parts, sentence, i, &mut static_buffer);
+            let seen = if capitalised {
+                history.get(&token.lower)
+            } else {
+                None
+            };
+            dynamic_keys(token, previous, before_previous, seen, &mut dynamic_buffer);
+            let mut scores = [0f32; TAGS];
+            scorer.score(&static_buffer, &mut scores);
+            scorer.score(&dynamic_buffer, &mut scores);
+            let last = i + 1 == sentence.end;
+            let mut best = None;
+            for (t, &score) in scores.iter().enumerate() {
+                let t = t as u8;
+                if allowed(previous, t, last) && best.is_none_or(|(_, s)| score > s) {
+                    best = Some((t, score));
+                }
+            }
+            let predicted = best.map_or(OUTSIDE, |(t, _)| t);
+            if let Some(gold) = gold {
+                let truth = gold[i];
+                if truth != predicted {
+                    scorer.learn(&static_buffer, truth, predicted);
+                    scorer.learn(&dynamic_buffer, truth, predicted);
+                }
+                scorer.tick();
+            }
+            if capitalised {
+                let count =
+                    &mut history.entry(token.lower).or_default()[kind_of(predicted).unwrap_or(4)];
+                *count = count.saturating_add(1);
+            }
+            tags[i] = predicted;
+            before_previous = previous;
+            previous = predicted;
+        }
+    }
+    tags
+}
+
+/// The names in a well-formed tag sequence.
+pub(crate) fn spans(tags: &[u8]) -> Vec<Tagged> {
+    let mut out = Vec::new();
+    let mut begin = None;
+    for (i, &t) in tags.iter().enumerate() {
+        let Some(kind) = kind_of(t) else {
+            begin = None;
+            continue;
+        };
+        match position_of(t) {
+            BEGIN => begin = Some(i),
+            UNIT => out.push(Tagged {
+                tokens: i..i + 1,
+                kind: TYPES[kind],
+            }),
+            LAST => {
+                if let Some(b) = begin.take() {
+                    out.push(Tagged {
+                        tokens: b..i + 1,
+                        kind: TYPES[kind],
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// BILOU tags for token ranges of known types (the training data's gold names).
+pub(crate) fn encode(n: usize, names: &[(Range<usize>, usize)]) -> Vec<u8> {
+    let mut tags = vec![OUTSIDE; n];
+    for (range, kind) in names {
+        if range.len() == 1 {
+            tags[range.start] = tag(*kind, UNIT);
+        } else if !range.is_empty() {
+            tags[range.start] = tag(*kind, BEGIN);
+            for t in &mut tags[range.start + 1..range.end - 1] {
+                *t = tag(*kind, INSIDE);
+            }
+            tags[range.end - 1] = tag(*kind, LAST);
+        }
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bilou_round_trip() {
+        let tags = encode(6, &[(0..2, 0), (3..4, 2), (4..6, 1)]);
+        assert_eq!(
+            spans(&tags),
+            [
+                Tagged {
+                    tokens: 0..2,
+                    kind: EntityType::Person
+                },
+                Tagged {
+                    tokens: 3..4,
+                    kind: EntityType::Location
+                },
+                Tagged {
+                    tokens: 4..6,
+                    kind: EntityType::Organization
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn transitions_keep_names_well_formed() {
+        let b_per = tag(0, BEGIN);
+        assert!(allowed(b_per, tag(0, LAST), false));
+        assert!(!allowed(b_per, tag(1, LAST), false));
+        assert!(!allowed(b_per, OUTSIDE, false));
+        assert!(!allowed(OUTSIDE, tag(0, INSIDE), false));
+        assert!(
+            !allowed(OUTSIDE, b_per, true),
+            "a name cannot begin on the last token"
+        );
+    }
+
+    #[test]
+    fn the_embedded_model_tags_a_plain_sentence() {
+        let doc = Document::new("Prime Minister Hun Sen met officials in Phnom Penh on Monday .");
+        let found = tag_document(&doc);
+        let names: Vec<(&str, EntityType)> = found
+            .iter()
+            .map(|t| {
+                let span = crate::analysis::Span::new(
+                    doc.tokens[t.tokens.start].span.begin,
+                    doc.tokens[t.tokens.end - 1].span.end,
+                );
+                (doc.slice(span), t.kind)
+            })
+            .collect();
+        assert!(
+            names.contains(&("Hun Sen", EntityType::Person)),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&("Phnom Penh", EntityType::Location)),
+            "{names:?}"
+        );
+    }
+}
