@@ -1,0 +1,3 @@
+//! One test per rule, each on a small literal text.
+
+use super::*;
