@@ -168,12 +168,11 @@ impl<'a, 't> Attributor<'a, 't> {
         next: Option<Marked>,
     ) -> Attribution {
         let doc = self.doc;
-        let first = &doc.paragraphs[quote.first_paragraph];
-        let last = &doc.paragraphs[quote.last_paragraph];
+        let (first, last) = (quote.first_span, quote.last_span);
 
         // The words before the quote, back to its sentence's start or the previous quote.
         let hi = self.token_at(quote.span.begin);
-        let mut lo = self.token_at(first.span.begin);
+        let mut lo = self.token_at(first.begin);
         if let Some((p, _)) = previous {
             lo = lo.max(self.token_at(p.span.end));
         }
@@ -184,7 +183,7 @@ impl<'a, 't> Attributor<'a, 't> {
 
         // The words after it, up to its sentence's end or the next quote.
         let lo = self.token_at(quote.span.end).max(hi);
-        let mut hi = self.token_at(last.span.end);
+        let mut hi = self.token_at(last.end);
         if let Some(n) = next {
             hi = hi.min(self.token_at(n.span.begin));
         }

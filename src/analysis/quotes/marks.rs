@@ -21,10 +21,48 @@ pub struct Marked {
     pub span: Span,
     /// Whether the quote reached the end of its (last) paragraph without a closing mark.
     pub open_ended: bool,
-    /// Index of the paragraph the quote opens in.
+    /// The paragraph the quote opens in (index and span).
     pub first_paragraph: usize,
-    /// Index of the paragraph the quote closes in.
+    pub first_span: Span,
+    /// The paragraph the quote closes in (index and span).
     pub last_paragraph: usize,
+    pub last_span: Span,
+}
+
+/// The paragraphs as quotation reads them: the document's blank-line paragraphs, also cut at a
+/// single line break after a finished sentence or before a line that opens with a mark (many
+/// pages separate paragraphs by one line break).
+pub fn paragraphs(doc: &Document) -> Vec<Span> {
+    let mut out = Vec::with_capacity(doc.paragraphs.len());
+    for paragraph in &doc.paragraphs {
+        let text = doc.slice(paragraph.span);
+        let base = paragraph.span.begin;
+        let mut begin = 0;
+        for (at, _) in text.match_indices('\n') {
+            let line = text[begin..at].trim_end();
+            let next = text[at + 1..].trim_start();
+            let finished = line.ends_with(['.', '!', '?', ':', '"', '”', '»', '…', ')', '“'])
+                || next.starts_with(is_double_mark);
+            if finished && !line.trim_start().is_empty() {
+                push_trimmed(&mut out, text, base, begin, at);
+                begin = at + 1;
+            }
+        }
+        push_trimmed(&mut out, text, base, begin, text.len());
+    }
+    out
+}
+
+fn push_trimmed(out: &mut Vec<Span>, text: &str, base: usize, begin: usize, end: usize) {
+    let piece = &text[begin..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if !trimmed.is_empty() {
+        out.push(Span::new(
+            base + begin + lead,
+            base + begin + lead + trimmed.len(),
+        ));
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,13 +148,13 @@ fn role(c: char, prev: Option<char>, next: Option<char>, depth: usize) -> Role {
 }
 
 /// Finds the outermost quotations of a document, in document order.
-pub fn find(doc: &Document) -> Vec<Marked> {
+pub fn find(doc: &Document, paragraphs: &[Span]) -> Vec<Marked> {
     let mut quotes = Vec::new();
     // The outermost open quote carried over from earlier paragraphs: (begin, first paragraph).
     let mut carried: Option<(usize, usize)> = None;
-    for (index, paragraph) in doc.paragraphs.iter().enumerate() {
-        let text = doc.slice(paragraph.span);
-        let base = paragraph.span.begin;
+    for (index, &paragraph) in paragraphs.iter().enumerate() {
+        let text = doc.slice(paragraph);
+        let base = paragraph.begin;
         let mut depth = 0usize;
         let mut outer: Option<(usize, usize)> = None;
         let mut skip_first = false;
@@ -128,12 +166,14 @@ pub fn find(doc: &Document) -> Vec<Marked> {
                 skip_first = true;
             } else {
                 // Only an earlier paragraph can have carried a quote over.
-                let last = doc.paragraphs[index - 1].span;
+                let last = paragraphs[index - 1];
                 quotes.push(Marked {
                     span: Span::new(open.0, last.end),
                     open_ended: true,
                     first_paragraph: open.1,
+                    first_span: paragraphs[open.1],
                     last_paragraph: index - 1,
+                    last_span: last,
                 });
             }
         }
@@ -149,22 +189,25 @@ pub fn find(doc: &Document) -> Vec<Marked> {
                 skip_first = false;
                 continue;
             }
-            // Marks inside HTML tags and attribute values are markup, not quotation.
+            // Marks inside HTML tags (attribute values included) are markup, not quotation.
+            if in_tag {
+                if c == '"' {
+                    in_attribute = !in_attribute;
+                } else if c == '>' && !in_attribute {
+                    in_tag = false;
+                }
+                continue;
+            }
             if c == '<' && next.is_some_and(|n| n.is_ascii_alphabetic() || n == '/') {
                 in_tag = true;
-            } else if c == '>' {
-                in_tag = false;
                 in_attribute = false;
+                continue;
             }
             if !is_double_mark(c) {
                 continue;
             }
-            if in_attribute {
-                in_attribute = false;
-                continue;
-            }
-            if in_tag || before == Some('=') {
-                in_attribute = before == Some('=');
+            // An attribute value outside a tag: `href="…"`.
+            if before == Some('=') {
                 continue;
             }
             let at = base + at;
@@ -188,7 +231,9 @@ pub fn find(doc: &Document) -> Vec<Marked> {
                             span: Span::new(begin, at + c.len_utf8()),
                             open_ended: false,
                             first_paragraph: first,
+                            first_span: paragraphs[first],
                             last_paragraph: index,
+                            last_span: paragraph,
                         });
                     }
                 }
@@ -196,12 +241,14 @@ pub fn find(doc: &Document) -> Vec<Marked> {
         }
         carried = outer;
     }
-    if let (Some(open), Some(last)) = (carried, doc.paragraphs.last()) {
+    if let (Some(open), Some(&last)) = (carried, paragraphs.last()) {
         quotes.push(Marked {
-            span: Span::new(open.0, last.span.end),
+            span: Span::new(open.0, last.end),
             open_ended: true,
             first_paragraph: open.1,
-            last_paragraph: doc.paragraphs.len() - 1,
+            first_span: paragraphs[open.1],
+            last_paragraph: paragraphs.len() - 1,
+            last_span: last,
         });
     }
     quotes
@@ -213,7 +260,10 @@ mod tests {
 
     fn quoted(text: &str) -> Vec<&str> {
         let doc = Document::new(text);
-        find(&doc).iter().map(|q| q.span.text(text)).collect()
+        find(&doc, &paragraphs(&doc))
+            .iter()
+            .map(|q| q.span.text(text))
+            .collect()
     }
 
     #[test]

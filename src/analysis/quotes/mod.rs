@@ -20,9 +20,10 @@ use marks::Marked;
 /// Finds the quotations of a document and resolves their speakers to `entities`; a pronoun
 /// that names a speaker ("he said") is added to its entity as a pronoun mention.
 pub fn extract(doc: &Document, entities: &mut [Entity]) -> Vec<Quote> {
-    let marked: Vec<Marked> = marks::find(doc)
+    let paragraphs = marks::paragraphs(doc);
+    let marked: Vec<Marked> = marks::find(doc, &paragraphs)
         .into_iter()
-        .filter(|q| !is_markup(doc.slice(q.span)))
+        .filter(|q| !is_markup(doc.slice(q.span)) && !is_transcript(doc.slice(q.span)))
         .collect();
     let partial: Vec<bool> = marked.iter().map(|q| is_partial(doc, q)).collect();
     let registry = names::Registry::build(doc);
@@ -124,10 +125,22 @@ fn is_markup(quoted: &str) -> bool {
             || inner.starts_with("www."))
 }
 
+/// A transcript in marks ("WALLACE: … PENCE: …") is a dialogue, not one speaker's words.
+fn is_transcript(quoted: &str) -> bool {
+    let inner = inner(quoted);
+    let label: &str = inner.split(':').next().unwrap_or_default();
+    inner.len() > label.len()
+        && label.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && label.len() <= 30
+        && label
+            .chars()
+            .all(|c| c.is_uppercase() || c == ' ' || c == '.')
+}
+
 /// A phrase quoted inside a sentence ("was not “the business of the US”") rather than a
 /// sentence or more of someone's words.
 fn is_partial(doc: &Document, quote: &Marked) -> bool {
-    let paragraph = doc.paragraphs[quote.first_paragraph].span;
+    let paragraph = quote.first_span;
     let before = doc.text[paragraph.begin..quote.span.begin].trim_end();
     let after_mark = before.is_empty()
         || before.ends_with([':', ',', '.', '!', '?', '—', '–', ';', '(', '…'])
