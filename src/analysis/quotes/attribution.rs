@@ -20,7 +20,7 @@ use crate::analysis::{Entity, EntityType, Span};
 const MAX_PHRASE: usize = 12;
 /// How far after a quote's subject its speech verb may be: "Sok Eysan, a spokesman for the
 /// ruling party, said".
-const MAX_VERB_DISTANCE: usize = 16;
+const MAX_VERB_DISTANCE: usize = 24;
 
 /// A speaker as the document names it, resolved as far as the text allows.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +120,8 @@ impl<'a, 't> Attributor<'a, 't> {
             let attribution = self.attribute(quote, partial[index], previous, next);
             if let Some(who) = &attribution.speaker {
                 self.remember(who.clone());
-                if attribution.source == Source::Cue {
+                if attribution.source == Source::Cue && (who.person || who.group || !partial[index])
+                {
                     self.last_speaker = Some(Who {
                         span: None,
                         pronoun: false,
@@ -148,8 +149,17 @@ impl<'a, 't> Attributor<'a, 't> {
         self.doc.tokens.partition_point(|t| t.span.begin < offset)
     }
 
+    /// Whether token `i` ends a sentence: a full stop before a capitalised word, a mark or the
+    /// end, not one inside "(D-Wis.)".
     fn is_stop(&self, i: usize) -> bool {
-        matches!(self.word(i), "." | "!" | "?" | ";")
+        match self.word(i) {
+            "!" | "?" | ";" => true,
+            "." => self.doc.tokens.get(i + 1).is_none_or(|_| {
+                let next = self.word(i + 1);
+                is_capitalised(next) || next.starts_with(super::is_mark)
+            }),
+            _ => false,
+        }
     }
 
     fn is_speech_verb(&self, i: usize) -> bool {
@@ -212,6 +222,15 @@ impl<'a, 't> Attributor<'a, 't> {
             from_after.or(from_before.map(|(who, cue, _)| (who, cue)))
         };
         if let Some((speaker, cue)) = chosen {
+            let speaker = speaker.or_else(|| {
+                previous
+                    .and_then(|(_, earlier)| earlier.speaker.clone())
+                    .map(|who| Who {
+                        span: None,
+                        pronoun: false,
+                        ..who
+                    })
+            });
             return Attribution {
                 speaker,
                 cue: Some(cue),
@@ -273,6 +292,14 @@ impl<'a, 't> Attributor<'a, 't> {
         }
         if start == window.end {
             return None;
+        }
+        // “…” ― Sonya Herridge
+        if (window.start..start).any(|i| matches!(self.word(i), "―" | "—" | "–"))
+            && is_capitalised(self.word(start))
+            && let Some(Phrase::Name(run)) = self.forward(start, window.end)
+        {
+            let cue = self.doc.tokens[start - 1].span;
+            return Some((Some(self.name(run)), cue));
         }
         if self.is_speech_verb(start) {
             let (cue, rest) = self.cue(start, window.end);
@@ -347,9 +374,27 @@ impl<'a, 't> Attributor<'a, 't> {
             return Some(Phrase::Pronoun(i, p));
         }
         let start = i;
+        let first = self.word(start);
+        if !is_capitalised(first)
+            && (lexicon::is_clause_word(first)
+                || matches!(
+                    first,
+                    "for" | "in" | "at" | "of" | "from" | "later" | "also"
+                ))
+        {
+            return None;
+        }
+        // A phrase that opens with a name ends where the lower-case words begin, unless a name
+        // follows them ("White House press secretary Josh Earnest"); one that opens with a
+        // description runs to its verb ("a narrator in the Clinton ad").
+        let described = !is_capitalised(first) || lexicon::is_determiner(first);
         let mut named = false;
         while i < hi && i - start < MAX_PHRASE {
             let w = self.word(i);
+            if names::is_possessive(w) && i > start && i + 1 < hi && is_word(self.word(i + 1)) {
+                i += 1;
+                continue;
+            }
             if !is_word(w) {
                 break;
             }
@@ -363,13 +408,22 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
-                || (named && !lexicon::is_title(w) && !lexicon::is_org_head(w))
+                || (i > start && w.len() > 4 && (w.ends_with("ed") || w.ends_with("ly")))
             {
                 break;
+            } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
+                let name_follows = (i + 1..hi.min(i + 4))
+                    .take_while(|&j| {
+                        is_word(self.word(j)) && !lexicon::is_speech_verb(self.word(j))
+                    })
+                    .any(|j| is_capitalised(self.word(j)));
+                if !name_follows {
+                    break;
+                }
             }
             i += 1;
         }
-        if i == start || (i < hi && names::is_possessive(self.word(i))) {
+        if i == start {
             return None;
         }
         Some(self.phrase(start, i))
@@ -381,7 +435,10 @@ impl<'a, 't> Attributor<'a, 't> {
     fn backward(&self, lo: usize, verb: usize) -> Option<Phrase> {
         let mut end = verb;
         loop {
-            if end > lo && lexicon::is_verb_filler(self.word(end - 1)) {
+            if end > lo
+                && (lexicon::is_verb_filler(self.word(end - 1))
+                    || (self.word(end - 1).ends_with("ly") && !is_capitalised(self.word(end - 1))))
+            {
                 end -= 1;
             } else if end >= lo + 2
                 && lexicon::is_day(self.word(end - 1))
@@ -451,6 +508,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
                 || lexicon::pronoun(w).is_some()
+                || w.ends_with("ly")
             {
                 break;
             }

@@ -92,6 +92,7 @@ fn person_tail(doc: &Document, run: Range<usize>) -> Option<Range<usize>> {
             || lexicon::is_title(w)
             || lexicon::is_org_word(w)
             || lexicon::is_name_connector(w)
+            || lexicon::is_intro_word(w)
             || run.end - start >= 3 + initials
         {
             break;
