@@ -164,7 +164,7 @@ impl<'a, 't> Attributor<'a, 't> {
 
     fn is_speech_verb(&self, i: usize) -> bool {
         let w = self.word(i);
-        !is_capitalised(w)
+        (!is_capitalised(w) || w == "According")
             && lexicon::is_speech_verb(w)
             && (w != "according"
                 || self.doc.tokens.get(i + 1).is_some() && self.word(i + 1) == "to")
@@ -274,11 +274,19 @@ impl<'a, 't> Attributor<'a, 't> {
         let verb = window.clone().rev().find(|&i| self.is_speech_verb(i))?;
         let (cue, rest) = self.cue(verb, window.end);
         let direct = (rest..window.end).all(|i| !is_word(self.word(i)));
-        let phrase = if self.word(verb) == "according" {
+        let phrase = if self.word(verb).eq_ignore_ascii_case("according") {
             self.forward(verb + 2, window.end)
         } else {
             self.backward(window.start, verb)
-                .or_else(|| self.forward(verb + 1, window.end))
+                .or_else(|| {
+                    self.forward(verb + 1, window.end)
+                        .filter(|p| !matches!(p, Phrase::Description(_)))
+                })
+                .or_else(|| {
+                    // "She then urges ... and repeatedly says, “…”": the clause's subject.
+                    self.forward(window.start, verb)
+                        .filter(|p| !matches!(p, Phrase::Description(_)))
+                })
         };
         let who = phrase.and_then(|p| self.resolve(&p, at));
         Some((who, cue, direct))
@@ -327,7 +335,7 @@ impl<'a, 't> Attributor<'a, 't> {
     fn cue(&self, verb: usize, limit: usize) -> (Span, usize) {
         let mut end = verb + 1;
         match self.word(verb) {
-            "according" => end = (verb + 2).min(limit.max(verb + 1)),
+            "according" | "According" => end = (verb + 2).min(limit.max(verb + 1)),
             "told" | "tells" | "tell" => {
                 if end < limit && is_capitalised(self.word(end)) {
                     let stop = (end..limit.min(end + 4))
@@ -409,6 +417,11 @@ impl<'a, 't> Attributor<'a, 't> {
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
                 || (i > start && w.len() > 4 && (w.ends_with("ed") || w.ends_with("ly")))
+            {
+                break;
+            } else if named
+                && !described
+                && matches!(w, "at" | "of" | "from" | "for" | "with" | "in")
             {
                 break;
             } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
@@ -549,14 +562,11 @@ impl<'a, 't> Attributor<'a, 't> {
             }
             Phrase::Name(run) => Some(self.name(run.clone())),
             Phrase::Description(range) => {
-                let mut start = range.start;
-                if lexicon::is_determiner(self.word(start)) && start + 1 < range.end {
-                    start += 1;
-                }
+                let start = range.start;
                 let span = span_of(doc, &(start..range.end));
                 let head = self.word(range.end - 1);
                 let group = lexicon::is_org_head(head);
-                let unnamed = !(start..range.end).any(|i| is_capitalised(self.word(i)));
+                let unnamed = !(start + 1..range.end).any(|i| is_capitalised(self.word(i)));
                 if group
                     && unnamed
                     && let Some(org) = self.registry.organisation(head, at)
@@ -670,6 +680,31 @@ impl<'a, 't> Attributor<'a, 't> {
         if let Some(q) = quotes.get(inside) {
             hi = hi.min(self.token_at(q.span.begin));
         }
+        // A speech verb in the sentence names its speaker: "..., Mr. Obama said in his
+        // interview." / "..., noted NBC's Dante Chinni."
+        let speech = (lo..hi)
+            .find(|&v| self.is_speech_verb(v) && !self.word(v).eq_ignore_ascii_case("according"));
+        if let Some(v) = speech {
+            let phrase = self.backward(lo, v).or_else(|| {
+                (v > lo && self.word(v - 1) == ",")
+                    .then(|| self.forward(v + 1, hi))
+                    .flatten()
+            });
+            if let Some(phrase) = phrase.filter(|p| !matches!(p, Phrase::Description(_)))
+                && let Some(mut who) = self.resolve(&phrase, begin)
+            {
+                if matches!(phrase, Phrase::Name(_)) && !who.group {
+                    who.person = true;
+                }
+                self.last_speaker = Some(Who {
+                    span: None,
+                    pronoun: false,
+                    ..who.clone()
+                });
+                self.remember(who);
+                return;
+            }
+        }
         let Some(phrase) = self.forward(lo, hi) else {
             return;
         };
@@ -693,7 +728,8 @@ impl<'a, 't> Attributor<'a, 't> {
         while verb < hi && lexicon::is_verb_filler(self.word(verb)) {
             verb += 1;
         }
-        if verb < hi && self.is_speech_verb(verb) {
+        let introduces = hi > lo && self.word(hi - 1) == ":";
+        if introduces || (verb < hi && self.is_speech_verb(verb)) {
             self.last_speaker = Some(Who {
                 span: None,
                 pronoun: false,
