@@ -427,7 +427,11 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
                 let name_follows = (i + 1..hi.min(i + 4))
                     .take_while(|&j| {
-                        is_word(self.word(j)) && !lexicon::is_speech_verb(self.word(j))
+                        let w = self.word(j);
+                        is_word(w)
+                            && !lexicon::is_speech_verb(w)
+                            && !lexicon::is_clause_word(w)
+                            && !lexicon::is_verb_filler(w)
                     })
                     .any(|j| is_capitalised(self.word(j)));
                 if !name_follows {

@@ -311,7 +311,7 @@ mod tests {
     #[test]
     fn open_quote_continues_into_a_paragraph_that_opens_with_a_mark() {
         let text = "“First part.\n\n“Second part,” he said.";
-        assert_eq!(quoted(text), [text]);
+        assert_eq!(quoted(text), ["“First part.\n\n“Second part,”"]);
     }
 
     #[test]

@@ -143,7 +143,7 @@ fn is_partial(doc: &Document, quote: &Marked) -> bool {
     let paragraph = quote.first_span;
     let before = doc.text[paragraph.begin..quote.span.begin].trim_end();
     let after_mark = before.is_empty()
-        || before.ends_with([':', ',', '.', '!', '?', '—', '–', ';', '(', '…'])
+        || before.ends_with([':', ',', '.', '!', '?', '—', '–', ';', '(', '…', '>'])
         || before.ends_with(is_mark)
         || before
             .rsplit(char::is_whitespace)
