@@ -276,20 +276,31 @@ impl<'a, 't> Attributor<'a, 't> {
         let direct = (rest..window.end).all(|i| !is_word(self.word(i)));
         let phrase = if self.word(verb).eq_ignore_ascii_case("according") {
             self.forward(verb + 2, window.end)
+        } else if self.word(verb).ends_with("ing") {
+            // "Trump attacked Clinton ..., saying, “…”": the clause's subject speaks.
+            self.clause_subject(window.start, verb)
+                .or_else(|| self.backward(window.start, verb))
         } else {
             self.backward(window.start, verb)
                 .or_else(|| {
                     self.forward(verb + 1, window.end)
                         .filter(|p| !matches!(p, Phrase::Description(_)))
                 })
-                .or_else(|| {
-                    // "She then urges ... and repeatedly says, “…”": the clause's subject.
-                    self.forward(window.start, verb)
-                        .filter(|p| !matches!(p, Phrase::Description(_)))
-                })
+                .or_else(|| self.clause_subject(window.start, verb))
         };
         let who = phrase.and_then(|p| self.resolve(&p, at));
         Some((who, cue, direct))
+    }
+
+    /// The subject of the clause that holds `verb`: the sentence's subject after an opening
+    /// phrase ("During a speech, Trump attacked ..."), a name or a pronoun.
+    fn clause_subject(&self, lo: usize, verb: usize) -> Option<Phrase> {
+        let mut start = lo;
+        if start < verb && lexicon::is_intro_word(self.word(start)) {
+            start = (start..verb).find(|&i| self.word(i) == ",")? + 1;
+        }
+        self.forward(start, verb)
+            .filter(|p| !matches!(p, Phrase::Description(_)))
     }
 
     /// `“…,” X said.`, `“…,” said X.`, `“…,” he told reporters.`
@@ -397,6 +408,7 @@ impl<'a, 't> Attributor<'a, 't> {
         // description runs to its verb ("a narrator in the Clinton ad").
         let described = !is_capitalised(first) || lexicon::is_determiner(first);
         let mut named = false;
+        let mut organisation = false;
         while i < hi && i - start < MAX_PHRASE {
             let w = self.word(i);
             if names::is_possessive(w) && i > start && i + 1 < hi && is_word(self.word(i + 1)) {
@@ -408,6 +420,12 @@ impl<'a, 't> Attributor<'a, 't> {
             }
             if is_capitalised(w) {
                 named = true;
+                organisation |= lexicon::is_org_word(w);
+            } else if !organisation
+                && !described
+                && matches!(w, "at" | "of" | "from" | "for" | "with" | "in")
+            {
+                break;
             } else if lexicon::is_name_connector(w)
                 && named
                 && i + 1 < hi
@@ -421,6 +439,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 break;
             } else if named
                 && !described
+                && !organisation
                 && matches!(w, "at" | "of" | "from" | "for" | "with" | "in")
             {
                 break;
@@ -684,17 +703,52 @@ impl<'a, 't> Attributor<'a, 't> {
         if let Some(q) = quotes.get(inside) {
             hi = hi.min(self.token_at(q.span.begin));
         }
+        // The sentence's subject: the person or group it is about.
+        if let Some(phrase) = self.forward(lo, hi) {
+            let end = match &phrase {
+                Phrase::Pronoun(i, _) => i + 1,
+                Phrase::Name(r) | Phrase::Description(r) => r.end,
+            };
+            if let Some(who) = self.resolve(&phrase, begin)
+                && (!matches!(phrase, Phrase::Description(_)) || who.group)
+            {
+                // The verb: after fillers, or after an appositive between commas.
+                let mut verb = end;
+                if verb < hi && self.word(verb) == "," {
+                    verb = (verb + 1..hi.min(verb + MAX_VERB_DISTANCE))
+                        .find(|&i| self.word(i) == ",")
+                        .map_or(hi, |c| c + 1);
+                }
+                while verb < hi && lexicon::is_verb_filler(self.word(verb)) {
+                    verb += 1;
+                }
+                let introduces = hi > lo && self.word(hi - 1) == ":";
+                if introduces || (verb < hi && self.is_speech_verb(verb)) {
+                    self.last_speaker = Some(Who {
+                        span: None,
+                        pronoun: false,
+                        ..who.clone()
+                    });
+                }
+                if who.person || who.group {
+                    self.remember(who);
+                }
+            }
+        }
         // A speech verb in the sentence names its speaker: "..., Mr. Obama said in his
         // interview." / "..., noted NBC's Dante Chinni."
         let speech = (lo..hi)
             .find(|&v| self.is_speech_verb(v) && !self.word(v).eq_ignore_ascii_case("according"));
         if let Some(v) = speech {
-            let phrase = self.backward(lo, v).or_else(|| {
-                (v > lo && self.word(v - 1) == ",")
-                    .then(|| self.forward(v + 1, hi))
-                    .flatten()
-            });
-            if let Some(phrase) = phrase.filter(|p| !matches!(p, Phrase::Description(_)))
+            let mut phrase = self
+                .backward(lo, v)
+                .filter(|p| !matches!(p, Phrase::Description(_)));
+            if phrase.is_none() && v > tokens.start && self.word(v - 1) == "," {
+                phrase = self
+                    .forward(v + 1, hi)
+                    .filter(|p| !matches!(p, Phrase::Description(_)));
+            }
+            if let Some(phrase) = phrase
                 && let Some(mut who) = self.resolve(&phrase, begin)
             {
                 if matches!(phrase, Phrase::Name(_)) && !who.group {
@@ -706,42 +760,7 @@ impl<'a, 't> Attributor<'a, 't> {
                     ..who.clone()
                 });
                 self.remember(who);
-                return;
             }
-        }
-        let Some(phrase) = self.forward(lo, hi) else {
-            return;
-        };
-        let end = match &phrase {
-            Phrase::Pronoun(i, _) => i + 1,
-            Phrase::Name(r) | Phrase::Description(r) => r.end,
-        };
-        let Some(who) = self.resolve(&phrase, begin) else {
-            return;
-        };
-        if matches!(phrase, Phrase::Description(_)) && !who.group {
-            return;
-        }
-        // The verb: after fillers, or after an appositive between commas.
-        let mut verb = end;
-        if verb < hi && self.word(verb) == "," {
-            verb = (verb + 1..hi.min(verb + MAX_VERB_DISTANCE))
-                .find(|&i| self.word(i) == ",")
-                .map_or(hi, |c| c + 1);
-        }
-        while verb < hi && lexicon::is_verb_filler(self.word(verb)) {
-            verb += 1;
-        }
-        let introduces = hi > lo && self.word(hi - 1) == ":";
-        if introduces || (verb < hi && self.is_speech_verb(verb)) {
-            self.last_speaker = Some(Who {
-                span: None,
-                pronoun: false,
-                ..who.clone()
-            });
-        }
-        if who.person || who.group {
-            self.remember(who);
         }
     }
 }
