@@ -244,6 +244,21 @@ impl<'a, 't> Attributor<'a, 't> {
                 source: Source::None,
             };
         }
+        // "Ellis: “…”", "Obama is rolling out a new message: “…”".
+        if before.end > before.start && self.word(before.end - 1) == ":" {
+            let colon = before.end - 1;
+            let phrase = self
+                .backward_core(before.start, colon)
+                .filter(|p| !matches!(p, Phrase::Description(_)))
+                .or_else(|| self.clause_subject(before.start, colon));
+            if let Some(who) = phrase.and_then(|p| self.resolve(&p, quote.span.begin)) {
+                return Attribution {
+                    speaker: Some(who),
+                    cue: None,
+                    source: Source::Cue,
+                };
+            }
+        }
         // No cue: an earlier quote of the paragraph, else the last speaker, continues.
         let continued = match previous {
             Some((_, earlier)) if earlier.speaker.is_some() => earlier.speaker.clone(),
@@ -297,10 +312,21 @@ impl<'a, 't> Attributor<'a, 't> {
     fn clause_subject(&self, lo: usize, verb: usize) -> Option<Phrase> {
         let mut start = lo;
         if start < verb && lexicon::is_intro_word(self.word(start)) {
-            start = (start..verb).find(|&i| self.word(i) == ",")? + 1;
+            start = self.after_intro(start, verb)?;
         }
         self.forward(start, verb)
             .filter(|p| !matches!(p, Phrase::Description(_)))
+    }
+
+    /// The token after an opening phrase's comma ("On July 6, 2015, Sanders ..."): the first
+    /// comma not followed by a number.
+    fn after_intro(&self, lo: usize, hi: usize) -> Option<usize> {
+        (lo..hi.min(lo + 30))
+            .find(|&i| {
+                self.word(i) == ","
+                    && (i + 1 >= hi || !self.word(i + 1).starts_with(|c: char| c.is_ascii_digit()))
+            })
+            .map(|i| i + 1)
     }
 
     /// `“…,” X said.`, `“…,” said X.`, `“…,” he told reporters.`
@@ -415,6 +441,16 @@ impl<'a, 't> Attributor<'a, 't> {
                 i += 1;
                 continue;
             }
+            if w == "."
+                && i > start
+                && self.word(i - 1).len() <= 4
+                && is_capitalised(self.word(i - 1))
+                && i + 1 < hi
+                && is_capitalised(self.word(i + 1))
+            {
+                i += 1;
+                continue;
+            }
             if !is_word(w) {
                 break;
             }
@@ -520,6 +556,11 @@ impl<'a, 't> Attributor<'a, 't> {
         let mut start = end;
         while start > lo && end - start < MAX_PHRASE {
             let w = self.word(start - 1);
+            // "the ad’s narrator": the possessor belongs to the phrase.
+            if names::is_possessive(w) && start - 1 > lo && start < end {
+                start -= 1;
+                continue;
+            }
             if !is_word(w) {
                 break;
             }
@@ -693,8 +734,8 @@ impl<'a, 't> Attributor<'a, 't> {
         }
         let mut lo = tokens.start;
         if lexicon::is_intro_word(self.word(lo)) {
-            match tokens.clone().take(30).find(|&i| self.word(i) == ",") {
-                Some(comma) => lo = comma + 1,
+            match self.after_intro(lo, tokens.end) {
+                Some(next) => lo = next,
                 None => return,
             }
         }
