@@ -68,9 +68,12 @@ pub fn classify(doc: &Document, run: Range<usize>) -> NameKind {
     while start + 1 < run.end && matches!(word(start), "The" | "the" | "A" | "An") {
         start += 1;
     }
-    if run.clone().any(|i| lexicon::is_org_word(word(i)))
-        && !person_tail(doc, run.clone()).is_some_and(|t| t.end == run.end && t.len() >= 2)
-    {
+    // "Secretary of State John Kerry" is a person; "Ministry of Foreign Affairs and
+    // International Cooperation" is not: a person's name follows a title, not a connector.
+    let person_after_title = person_tail(doc, run.clone()).is_some_and(|t| {
+        t.len() >= 2 && t.start > run.start && !lexicon::is_name_connector(word(t.start - 1))
+    });
+    if run.clone().any(|i| lexicon::is_org_word(word(i))) && !person_after_title {
         return NameKind::Organisation(start..run.end);
     }
     match person_tail(doc, run.clone()) {
