@@ -253,8 +253,8 @@ mod tests {
         assert_eq!(person("Secretary of State John Kerry"), "John Kerry");
         assert_eq!(person("Sen. Bob Corker"), "Bob Corker");
         assert_eq!(
-            person("Patrick Murphy of the State Department"),
-            "Patrick Murphy"
+            person("Rep. Elijah Cummings of Maryland"),
+            "Elijah Cummings"
         );
     }
 
