@@ -473,12 +473,6 @@ impl<'a, 't> Attributor<'a, 't> {
                 || (i > start && w.len() > 4 && (w.ends_with("ed") || w.ends_with("ly")))
             {
                 break;
-            } else if named
-                && !described
-                && !organisation
-                && matches!(w, "at" | "of" | "from" | "for" | "with" | "in")
-            {
-                break;
             } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
                 let name_follows = (i + 1..hi.min(i + 4))
                     .take_while(|&j| {

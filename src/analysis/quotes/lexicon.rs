@@ -665,33 +665,3 @@ pub fn is_day(word: &str) -> bool {
         "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
     )
 }
-
-/// Speech and thought verbs after which a one-word subject is a person ("Wines said").
-pub fn is_personal_verb(word: &str) -> bool {
-    let mut buf = [0; 24];
-    matches!(
-        lower(word, &mut buf),
-        Some(
-            "said"
-                | "says"
-                | "told"
-                | "added"
-                | "believes"
-                | "thinks"
-                | "wrote"
-                | "noted"
-                | "continued"
-                | "explained"
-                | "argued"
-                | "agreed"
-                | "hopes"
-                | "feels"
-                | "insisted"
-                | "recalled"
-                | "tweeted"
-                | "replied"
-                | "asked"
-                | "stressed"
-        )
-    )
-}

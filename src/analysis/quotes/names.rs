@@ -116,13 +116,11 @@ pub fn run_ending_at(doc: &Document, lo: usize, end: usize) -> Option<Range<usiz
     let mut start = end - 1;
     while start > lo {
         let w = word(start - 1);
-        if is_capitalised(w) && is_word(w) {
-            start -= 1;
-        } else if lexicon::is_name_connector(w)
+        let connects = lexicon::is_name_connector(w)
             && start - 1 > lo
             && is_capitalised(word(start - 2))
-            && !matches!(word(start - 2), "The" | "A")
-        {
+            && !matches!(word(start - 2), "The" | "A");
+        if (is_capitalised(w) && is_word(w)) || connects {
             start -= 1;
         } else {
             break;
@@ -214,11 +212,6 @@ impl Registry {
             .get(before.wrapping_sub(1))
             .or_else(|| spans.get(before))
             .copied()
-    }
-
-    /// Whether a single word is the surname of a person named in full somewhere.
-    pub fn is_surname(&self, word: &str) -> bool {
-        self.people.contains_key(word)
     }
 
     /// The organisation "the ministry" refers to at `at`: the last one named before it whose
