@@ -38,7 +38,13 @@ pub fn extract(doc: &Document, entities: &mut [Entity]) -> Vec<Quote> {
             QuoteKind::Direct
         };
         // A partial quote with no speech verb is a scare quote, a title or a nickname.
-        if partial && attribution.source != Source::Cue {
+        if partial
+            && attribution.source != Source::Cue
+            && inner(doc.slice(quote.span))
+                .split_whitespace()
+                .nth(7)
+                .is_none()
+        {
             continue;
         }
         if partial && is_title(doc.slice(quote.span)) {
