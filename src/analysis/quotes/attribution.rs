@@ -314,8 +314,13 @@ impl<'a, 't> Attributor<'a, 't> {
         if start < verb && lexicon::is_intro_word(self.word(start)) {
             start = self.after_intro(start, verb)?;
         }
-        self.forward(start, verb)
-            .filter(|p| !matches!(p, Phrase::Description(_)))
+        self.forward(start, verb).filter(|p| match p {
+            Phrase::Description(r) => {
+                let w = self.word(r.start);
+                is_capitalised(w) || lexicon::is_determiner(w)
+            }
+            _ => true,
+        })
     }
 
     /// The token after an opening phrase's comma ("On July 6, 2015, Sanders ..."): the first
@@ -432,7 +437,12 @@ impl<'a, 't> Attributor<'a, 't> {
         // A phrase that opens with a name ends where the lower-case words begin, unless a name
         // follows them ("White House press secretary Josh Earnest"); one that opens with a
         // description runs to its verb ("a narrator in the Clinton ad").
-        let described = !is_capitalised(first) || lexicon::is_determiner(first);
+        // "Small groups of protesters": a capitalised common word opening the sentence.
+        let common_opening = i + 2 < hi
+            && !is_capitalised(self.word(i + 1))
+            && is_word(self.word(i + 1))
+            && self.word(i + 2) == "of";
+        let described = !is_capitalised(first) || lexicon::is_determiner(first) || common_opening;
         let mut named = false;
         let mut organisation = false;
         while i < hi && i - start < MAX_PHRASE {
@@ -573,6 +583,17 @@ impl<'a, 't> Attributor<'a, 't> {
             }
             if lexicon::is_determiner(w) {
                 start -= 1;
+                // "Protesters marching through the streets": the phrase goes on before a
+                // preposition.
+                if start > lo
+                    && matches!(
+                        self.word(start - 1),
+                        "through" | "across" | "around" | "near"
+                    )
+                {
+                    start -= 1;
+                    continue;
+                }
                 break;
             }
             if lexicon::is_speech_verb(w)
@@ -598,7 +619,32 @@ impl<'a, 't> Attributor<'a, 't> {
                 }
                 Phrase::Name(run)
             }
-            None => Phrase::Description(start..end),
+            None => {
+                // "Protesters marching through the streets": the head before the participle.
+                let cut = (start + 1..end.saturating_sub(1))
+                    .find(|&i| {
+                        let w = self.word(i);
+                        !is_capitalised(w)
+                            && w.len() > 4
+                            && w.ends_with("ing")
+                            && (lexicon::is_determiner(self.word(i + 1))
+                                || matches!(
+                                    self.word(i + 1),
+                                    "through"
+                                        | "in"
+                                        | "on"
+                                        | "at"
+                                        | "into"
+                                        | "across"
+                                        | "around"
+                                        | "outside"
+                                        | "near"
+                                        | "to"
+                                ))
+                    })
+                    .unwrap_or(end);
+                Phrase::Description(start..cut)
+            }
         }
     }
 
