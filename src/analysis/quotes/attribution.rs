@@ -1,0 +1,847 @@
+//! Who said a quote: the speech verb (the cue) and its subject, read around the quote the ways
+//! news writes them, then resolved to a name the document gives.
+//!
+//! The document is read once, in order, keeping who was last named as a person, as a group,
+//! and as a speaker: a pronoun ("he said") is the person last named as a speaker or as the
+//! subject of a sentence (not the last name seen, which is often the object: "Tea Banh ...
+//! demanding Kem Sokha's release ... he said"), and a quote paragraph with no attribution
+//! continues the last speaker. Every lookup reads a bounded window of tokens next to a quote,
+//! so attribution is linear in the document.
+
+use std::ops::Range;
+
+use super::lexicon::{self, Pronoun};
+use super::marks::Marked;
+use super::names::{self, NameKind, Registry, is_capitalised, is_word, span_of};
+use crate::analysis::text::Document;
+use crate::analysis::{Entity, EntityType, Span};
+
+/// The longest subject phrase read, in tokens.
+const MAX_PHRASE: usize = 12;
+/// How far after a quote's subject its speech verb may be: "Sok Eysan, a spokesman for the
+/// ruling party, said".
+const MAX_VERB_DISTANCE: usize = 24;
+
+/// A speaker as the document names it, resolved as far as the text allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Who {
+    /// The canonical name: the full name, the organisation's name, or the description.
+    pub name: String,
+    /// Where this quote names the speaker ("he", "Murphy"); `None` when continued.
+    pub span: Option<Span>,
+    pub entity: Option<usize>,
+    /// Whether the speaker is a person, so that "he" and "she" may refer to it.
+    pub person: bool,
+    /// Whether the speaker is an organisation, so that "it" may refer to it.
+    pub group: bool,
+    /// Whether `span` is a pronoun (its mention is added to the entity).
+    pub pronoun: bool,
+}
+
+/// How a quote was attributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A speech verb next to the quote, before or after it.
+    Cue,
+    /// No cue: the speaker of an earlier quote continues.
+    Continued,
+    /// No speaker.
+    None,
+}
+
+/// The attribution of one quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution {
+    pub speaker: Option<Who>,
+    pub cue: Option<Span>,
+    pub source: Source,
+}
+
+/// A phrase that names someone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Phrase {
+    Pronoun(usize, Pronoun),
+    Name(Range<usize>),
+    Description(Range<usize>),
+}
+
+/// Reads a document's quotes in order and attributes each.
+pub struct Attributor<'a, 't> {
+    doc: &'a Document<'t>,
+    registry: &'a Registry,
+    entities: &'a [Entity],
+    /// Every proper mention, ordered by begin: (span, entity index).
+    mentions: Vec<(Span, usize)>,
+    last_person: Option<Who>,
+    last_group: Option<Who>,
+    last_speaker: Option<Who>,
+}
+
+impl<'a, 't> Attributor<'a, 't> {
+    pub fn new(doc: &'a Document<'t>, registry: &'a Registry, entities: &'a [Entity]) -> Self {
+        let mut mentions: Vec<(Span, usize)> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.span, i)))
+            .collect();
+        mentions.sort_unstable_by_key(|&(span, _)| (span.begin, span.end));
+        Self {
+            doc,
+            registry,
+            entities,
+            mentions,
+            last_person: None,
+            last_group: None,
+            last_speaker: None,
+        }
+    }
+
+    /// Attributes every quote, reading the sentences between them for their subjects.
+    pub fn run(&mut self, quotes: &[Marked], partial: &[bool]) -> Vec<Attribution> {
+        let doc = self.doc;
+        let mut out: Vec<Attribution> = Vec::with_capacity(quotes.len());
+        let mut sentence = 0;
+        for (index, quote) in quotes.iter().enumerate() {
+            // First the subjects of the sentences that begin before this quote.
+            while sentence < doc.sentences.len()
+                && doc.sentences[sentence].span.begin < quote.span.begin
+            {
+                self.read_subject(sentence, quotes);
+                sentence += 1;
+            }
+            let previous = index
+                .checked_sub(1)
+                .filter(|&p| quotes[p].last_paragraph == quote.first_paragraph)
+                .map(|p| (quotes[p], &out[p]));
+            let next = quotes
+                .get(index + 1)
+                .filter(|n| n.first_paragraph == quote.last_paragraph)
+                .copied();
+            let attribution = self.attribute(quote, partial[index], previous, next);
+            if let Some(who) = &attribution.speaker {
+                self.remember(who.clone());
+                if attribution.source == Source::Cue && (who.person || who.group || !partial[index])
+                {
+                    self.last_speaker = Some(Who {
+                        span: None,
+                        pronoun: false,
+                        ..who.clone()
+                    });
+                }
+            }
+            out.push(attribution);
+            // Sentences that begin inside this quote have no subject of their own.
+            while sentence < doc.sentences.len()
+                && doc.sentences[sentence].span.begin < quote.span.end
+            {
+                sentence += 1;
+            }
+        }
+        out
+    }
+
+    fn word(&self, i: usize) -> &'t str {
+        self.doc.token_text(i)
+    }
+
+    /// The first token that begins at or after `offset`.
+    fn token_at(&self, offset: usize) -> usize {
+        self.doc.tokens.partition_point(|t| t.span.begin < offset)
+    }
+
+    /// Whether token `i` ends a sentence: a full stop before a capitalised word, a mark or the
+    /// end, not one inside "(D-Wis.)".
+    fn is_stop(&self, i: usize) -> bool {
+        match self.word(i) {
+            "!" | "?" | ";" => true,
+            "." => self.doc.tokens.get(i + 1).is_none_or(|_| {
+                let next = self.word(i + 1);
+                is_capitalised(next) || next.starts_with(super::is_mark)
+            }),
+            _ => false,
+        }
+    }
+
+    fn is_speech_verb(&self, i: usize) -> bool {
+        let w = self.word(i);
+        (!is_capitalised(w) || w == "According")
+            && lexicon::is_speech_verb(w)
+            && (w != "according"
+                || self.doc.tokens.get(i + 1).is_some() && self.word(i + 1) == "to")
+    }
+
+    fn attribute(
+        &mut self,
+        quote: &Marked,
+        partial: bool,
+        previous: Option<(Marked, &Attribution)>,
+        next: Option<Marked>,
+    ) -> Attribution {
+        let doc = self.doc;
+        let (first, last) = (quote.first_span, quote.last_span);
+
+        // The words before the quote, back to its sentence's start or the previous quote.
+        let hi = self.token_at(quote.span.begin);
+        let mut lo = self.token_at(first.begin);
+        if let Some((p, _)) = previous {
+            lo = lo.max(self.token_at(p.span.end));
+        }
+        if let Some(stop) = (lo..hi).rev().find(|&i| self.is_stop(i)) {
+            lo = stop + 1;
+        }
+        let before = lo..hi;
+
+        // The words after it, up to its sentence's end or the next quote.
+        let lo = self.token_at(quote.span.end).max(hi);
+        let mut hi = self.token_at(last.end);
+        if let Some(n) = next {
+            hi = hi.min(self.token_at(n.span.begin));
+        }
+        if let Some(stop) = (lo..hi).find(|&i| self.is_stop(i)) {
+            hi = stop;
+        }
+        let after = lo..hi;
+
+        let ends_sentence = {
+            let inner = doc.slice(quote.span).trim_end_matches(|c: char| {
+                c.is_whitespace() || super::is_mark(c) || matches!(c, '’' | '\'')
+            });
+            inner.ends_with(['.', '…']) && !inner.ends_with(". . .")
+        };
+
+        let from_before = self.before(before.clone(), quote.span.begin);
+        let from_after = if ends_sentence && after.len() > 8 {
+            None
+        } else {
+            self.after(after, quote.span.end)
+        };
+        let directly_before = from_before.as_ref().is_some_and(|(_, _, direct)| *direct);
+        let chosen = if partial || directly_before {
+            from_before.map(|(who, cue, _)| (who, cue)).or(from_after)
+        } else {
+            from_after.or(from_before.map(|(who, cue, _)| (who, cue)))
+        };
+        if let Some((speaker, cue)) = chosen {
+            let speaker = speaker.or_else(|| {
+                previous
+                    .and_then(|(_, earlier)| earlier.speaker.clone())
+                    .map(|who| Who {
+                        span: None,
+                        pronoun: false,
+                        ..who
+                    })
+            });
+            return Attribution {
+                speaker,
+                cue: Some(cue),
+                source: Source::Cue,
+            };
+        }
+        if partial {
+            return Attribution {
+                speaker: None,
+                cue: None,
+                source: Source::None,
+            };
+        }
+        // "Ellis: “…”", "Obama is rolling out a new message: “…”".
+        if before.end > before.start && self.word(before.end - 1) == ":" {
+            let colon = before.end - 1;
+            let phrase = self
+                .backward_core(before.start, colon)
+                .filter(|p| !matches!(p, Phrase::Description(_)))
+                .or_else(|| self.clause_subject(before.start, colon));
+            if let Some(who) = phrase.and_then(|p| self.resolve(&p, quote.span.begin)) {
+                return Attribution {
+                    speaker: Some(who),
+                    cue: None,
+                    source: Source::Cue,
+                };
+            }
+        }
+        // No cue: an earlier quote of the paragraph, else the last speaker, continues.
+        let continued = match previous {
+            Some((_, earlier)) if earlier.speaker.is_some() => earlier.speaker.clone(),
+            _ if before.is_empty() => self.last_speaker.clone(),
+            _ => None,
+        };
+        match continued {
+            Some(who) => Attribution {
+                speaker: Some(Who {
+                    span: None,
+                    pronoun: false,
+                    ..who
+                }),
+                cue: None,
+                source: Source::Continued,
+            },
+            None => Attribution {
+                speaker: None,
+                cue: None,
+                source: Source::None,
+            },
+        }
+    }
+
+    /// `X said: “…”`, `X said it was “…”`, `according to X, “…”`. The flag says whether the
+    /// verb introduces the quote directly (only punctuation between them).
+    fn before(&self, window: Range<usize>, at: usize) -> Option<(Option<Who>, Span, bool)> {
+        let verb = window.clone().rev().find(|&i| self.is_speech_verb(i))?;
+        let (cue, rest) = self.cue(verb, window.end);
+        let direct = (rest..window.end).all(|i| !is_word(self.word(i)));
+        let phrase = if self.word(verb).eq_ignore_ascii_case("according") {
+            self.forward(verb + 2, window.end)
+        } else if self.word(verb).ends_with("ing") {
+            // "Trump attacked Clinton ..., saying, “…”": the clause's subject speaks.
+            self.clause_subject(window.start, verb)
+                .or_else(|| self.backward(window.start, verb))
+        } else {
+            self.backward(window.start, verb)
+                .or_else(|| {
+                    self.forward(verb + 1, window.end)
+                        .filter(|p| !matches!(p, Phrase::Description(_)))
+                })
+                .or_else(|| self.clause_subject(window.start, verb))
+        };
+        let who = phrase.and_then(|p| self.resolve(&p, at));
+        Some((who, cue, direct))
+    }
+
+    /// The subject of the clause that holds `verb`: the sentence's subject after an opening
+    /// phrase ("During a speech, Trump attacked ..."), a name or a pronoun.
+    fn clause_subject(&self, lo: usize, verb: usize) -> Option<Phrase> {
+        let mut start = lo;
+        if start < verb && lexicon::is_intro_word(self.word(start)) {
+            start = self.after_intro(start, verb)?;
+        }
+        self.forward(start, verb).filter(|p| match p {
+            Phrase::Description(r) => {
+                let w = self.word(r.start);
+                is_capitalised(w) || lexicon::is_determiner(w)
+            }
+            _ => true,
+        })
+    }
+
+    /// The token after an opening phrase's comma ("On July 6, 2015, Sanders ..."): the first
+    /// comma not followed by a number.
+    fn after_intro(&self, lo: usize, hi: usize) -> Option<usize> {
+        (lo..hi.min(lo + 30))
+            .find(|&i| {
+                self.word(i) == ","
+                    && (i + 1 >= hi || !self.word(i + 1).starts_with(|c: char| c.is_ascii_digit()))
+            })
+            .map(|i| i + 1)
+    }
+
+    /// `“…,” X said.`, `“…,” said X.`, `“…,” he told reporters.`
+    fn after(&self, window: Range<usize>, at: usize) -> Option<(Option<Who>, Span)> {
+        let mut start = window.start;
+        while start < window.end && !is_word(self.word(start)) {
+            start += 1;
+        }
+        if start == window.end {
+            return None;
+        }
+        // “…” ― Sonya Herridge
+        if (window.start..start).any(|i| matches!(self.word(i), "―" | "—" | "–"))
+            && is_capitalised(self.word(start))
+            && let Some(Phrase::Name(run)) = self.forward(start, window.end)
+        {
+            let cue = self.doc.tokens[start - 1].span;
+            return Some((Some(self.name(run)), cue));
+        }
+        if self.is_speech_verb(start) {
+            let (cue, rest) = self.cue(start, window.end);
+            let phrase = if self.word(start) == "according" {
+                self.forward(start + 2, window.end)
+            } else {
+                self.forward(rest, window.end)
+            };
+            let who = phrase.and_then(|p| self.resolve(&p, at));
+            return Some((who, cue));
+        }
+        let phrase = self.forward(start, window.end)?;
+        let end = match &phrase {
+            Phrase::Pronoun(i, _) => i + 1,
+            Phrase::Name(r) | Phrase::Description(r) => r.end,
+        };
+        let verb =
+            (end..window.end.min(end + MAX_VERB_DISTANCE)).find(|&i| self.is_speech_verb(i))?;
+        let (cue, _) = self.cue(verb, window.end);
+        Some((self.resolve(&phrase, at), cue))
+    }
+
+    /// The cue's span from its verb: "said", "told reporters", "according to"; and the token
+    /// after it.
+    fn cue(&self, verb: usize, limit: usize) -> (Span, usize) {
+        let mut end = verb + 1;
+        match self.word(verb) {
+            "according" | "According" => end = (verb + 2).min(limit.max(verb + 1)),
+            "told" | "tells" | "tell" => {
+                if end < limit && is_capitalised(self.word(end)) {
+                    let stop = (end..limit.min(end + 4))
+                        .find(|&i| !is_capitalised(self.word(i)))
+                        .unwrap_or(limit.min(end + 4));
+                    end = stop;
+                } else if end < limit
+                    && matches!(
+                        self.word(end),
+                        "reporters"
+                            | "journalists"
+                            | "me"
+                            | "us"
+                            | "him"
+                            | "her"
+                            | "them"
+                            | "lawmakers"
+                            | "supporters"
+                            | "the"
+                    )
+                {
+                    end += 1;
+                    if self.word(end - 1) == "the" && end < limit {
+                        end += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let end = end.max(verb + 1);
+        (span_of(self.doc, &(verb..end)), end)
+    }
+
+    /// The phrase that begins at `lo`: "he", "Murphy", "Sok Eysan", "the ministry", "a source".
+    fn forward(&self, lo: usize, hi: usize) -> Option<Phrase> {
+        let mut i = lo;
+        while i < hi && !is_word(self.word(i)) {
+            i += 1;
+        }
+        if i >= hi {
+            return None;
+        }
+        if let Some(p) = lexicon::pronoun(self.word(i)) {
+            return Some(Phrase::Pronoun(i, p));
+        }
+        let start = i;
+        let first = self.word(start);
+        if !is_capitalised(first)
+            && (lexicon::is_clause_word(first)
+                || matches!(
+                    first,
+                    "for" | "in" | "at" | "of" | "from" | "later" | "also"
+                ))
+        {
+            return None;
+        }
+        // A phrase that opens with a name ends where the lower-case words begin, unless a name
+        // follows them ("White House press secretary Josh Earnest"); one that opens with a
+        // description runs to its verb ("a narrator in the Clinton ad").
+        // "Small groups of protesters": a capitalised common word opening the sentence.
+        let common_opening = i + 2 < hi
+            && !is_capitalised(self.word(i + 1))
+            && is_word(self.word(i + 1))
+            && self.word(i + 2) == "of";
+        let described = !is_capitalised(first) || lexicon::is_determiner(first) || common_opening;
+        let mut named = false;
+        let mut organisation = false;
+        while i < hi && i - start < MAX_PHRASE {
+            let w = self.word(i);
+            if names::is_possessive(w) && i > start && i + 1 < hi && is_word(self.word(i + 1)) {
+                i += 1;
+                continue;
+            }
+            if w == "."
+                && i > start
+                && self.word(i - 1).len() <= 4
+                && is_capitalised(self.word(i - 1))
+                && i + 1 < hi
+                && is_capitalised(self.word(i + 1))
+            {
+                i += 1;
+                continue;
+            }
+            if !is_word(w) {
+                break;
+            }
+            if is_capitalised(w) {
+                named = true;
+                organisation |= lexicon::is_org_word(w);
+            } else if !organisation
+                && !described
+                && matches!(w, "at" | "of" | "from" | "for" | "with" | "in")
+            {
+                break;
+            } else if lexicon::is_name_connector(w)
+                && named
+                && i + 1 < hi
+                && is_capitalised(self.word(i + 1))
+            {
+            } else if lexicon::is_speech_verb(w)
+                || lexicon::is_clause_word(w)
+                || lexicon::is_verb_filler(w)
+                || (i > start && w.len() > 4 && (w.ends_with("ed") || w.ends_with("ly")))
+            {
+                break;
+            } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
+                let name_follows = (i + 1..hi.min(i + 4))
+                    .take_while(|&j| {
+                        let w = self.word(j);
+                        is_word(w)
+                            && !lexicon::is_speech_verb(w)
+                            && !lexicon::is_clause_word(w)
+                            && !lexicon::is_verb_filler(w)
+                    })
+                    .any(|j| is_capitalised(self.word(j)));
+                if !name_follows {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        Some(self.phrase(start, i))
+    }
+
+    /// The subject phrase that ends just before the verb at `verb`, read backwards; an
+    /// appositive between commas is passed over unless it is the name ("A spokesman,
+    /// Sok Eysan, said").
+    fn backward(&self, lo: usize, verb: usize) -> Option<Phrase> {
+        let mut end = verb;
+        loop {
+            if end > lo
+                && (lexicon::is_verb_filler(self.word(end - 1))
+                    || (self.word(end - 1).ends_with("ly") && !is_capitalised(self.word(end - 1))))
+            {
+                end -= 1;
+            } else if end >= lo + 2
+                && lexicon::is_day(self.word(end - 1))
+                && matches!(self.word(end - 2), "on" | "last" | "this")
+            {
+                end -= 2;
+            } else {
+                break;
+            }
+        }
+        if end == lo {
+            return None;
+        }
+        if self.word(end - 1) == "," {
+            let comma = end - 1;
+            let open = (lo..comma)
+                .rev()
+                .take(MAX_VERB_DISTANCE)
+                .find(|&i| self.word(i) == ",");
+            if let Some(open) = open {
+                let inside = open + 1..comma;
+                let all_name = !inside.is_empty()
+                    && inside.clone().all(|i| {
+                        is_capitalised(self.word(i)) || lexicon::is_name_connector(self.word(i))
+                    });
+                if all_name {
+                    return Some(Phrase::Name(inside));
+                }
+                return self.backward_core(lo, open);
+            }
+            return self.backward_core(lo, comma);
+        }
+        self.backward_core(lo, end)
+    }
+
+    fn backward_core(&self, lo: usize, end: usize) -> Option<Phrase> {
+        if end <= lo {
+            return None;
+        }
+        if let Some(p) = lexicon::pronoun(self.word(end - 1)) {
+            return Some(Phrase::Pronoun(end - 1, p));
+        }
+        let mut start = end;
+        while start > lo && end - start < MAX_PHRASE {
+            let w = self.word(start - 1);
+            // "the ad’s narrator": the possessor belongs to the phrase.
+            if names::is_possessive(w) && start - 1 > lo && start < end {
+                start -= 1;
+                continue;
+            }
+            if !is_word(w) {
+                break;
+            }
+            if is_capitalised(w) {
+                start -= 1;
+                continue;
+            }
+            if lexicon::is_name_connector(w)
+                && start < end
+                && is_capitalised(self.word(start))
+                && start - 1 > lo
+                && is_capitalised(self.word(start - 2))
+            {
+                start -= 1;
+                continue;
+            }
+            if lexicon::is_determiner(w) {
+                start -= 1;
+                // "Protesters marching through the streets": the phrase goes on before a
+                // preposition.
+                if start > lo
+                    && matches!(
+                        self.word(start - 1),
+                        "through" | "across" | "around" | "near"
+                    )
+                {
+                    start -= 1;
+                    continue;
+                }
+                break;
+            }
+            if lexicon::is_speech_verb(w)
+                || lexicon::is_clause_word(w)
+                || lexicon::is_verb_filler(w)
+                || lexicon::pronoun(w).is_some()
+                || w.ends_with("ly")
+            {
+                break;
+            }
+            start -= 1;
+        }
+        (start < end).then(|| self.phrase(start, end))
+    }
+
+    /// A name when the phrase ends with capitalised words, else a description.
+    fn phrase(&self, start: usize, end: usize) -> Phrase {
+        match names::run_ending_at(self.doc, start, end) {
+            Some(run) => {
+                let mut run = run;
+                while run.start + 1 < run.end && lexicon::is_determiner(self.word(run.start)) {
+                    run.start += 1;
+                }
+                Phrase::Name(run)
+            }
+            None => {
+                // "Protesters marching through the streets": the head before the participle.
+                let cut = (start + 1..end.saturating_sub(1))
+                    .find(|&i| {
+                        let w = self.word(i);
+                        !is_capitalised(w)
+                            && w.len() > 4
+                            && w.ends_with("ing")
+                            && (lexicon::is_determiner(self.word(i + 1))
+                                || matches!(
+                                    self.word(i + 1),
+                                    "through"
+                                        | "in"
+                                        | "on"
+                                        | "at"
+                                        | "into"
+                                        | "across"
+                                        | "around"
+                                        | "outside"
+                                        | "near"
+                                        | "to"
+                                ))
+                    })
+                    .unwrap_or(end);
+                Phrase::Description(start..cut)
+            }
+        }
+    }
+
+    /// The speaker a phrase names at `at`.
+    fn resolve(&self, phrase: &Phrase, at: usize) -> Option<Who> {
+        let doc = self.doc;
+        match phrase {
+            Phrase::Pronoun(i, kind) => {
+                let antecedent = match kind {
+                    Pronoun::Person => self.last_person.as_ref(),
+                    Pronoun::Group => self.last_group.as_ref(),
+                    Pronoun::Speaker => None,
+                }?;
+                Some(Who {
+                    span: Some(doc.tokens[*i].span),
+                    pronoun: true,
+                    ..antecedent.clone()
+                })
+            }
+            Phrase::Name(run) => Some(self.name(run.clone())),
+            Phrase::Description(range) => {
+                let start = range.start;
+                let span = span_of(doc, &(start..range.end));
+                let head = self.word(range.end - 1);
+                let group = lexicon::is_org_head(head);
+                let unnamed = !(start + 1..range.end).any(|i| is_capitalised(self.word(i)));
+                if group
+                    && unnamed
+                    && let Some(org) = self.registry.organisation(head, at)
+                {
+                    let entity = self.entity_at(org);
+                    return Some(Who {
+                        name: self.canonical(org, entity),
+                        span: Some(span),
+                        entity,
+                        person: false,
+                        group: true,
+                        pronoun: false,
+                    });
+                }
+                Some(Who {
+                    name: doc.slice(span).to_owned(),
+                    span: Some(span),
+                    entity: self.entity_at(span),
+                    person: false,
+                    group,
+                    pronoun: false,
+                })
+            }
+        }
+    }
+
+    /// The speaker a capitalised run names.
+    fn name(&self, run: Range<usize>) -> Who {
+        let doc = self.doc;
+        let (tokens, mut person, group) = match names::classify(doc, run) {
+            NameKind::Person(t) => (t, true, false),
+            NameKind::Organisation(t) => (t, false, true),
+            NameKind::Other(t) => (t, false, false),
+        };
+        let span = span_of(doc, &tokens);
+        let mut name_span = span;
+        if tokens.len() == 1
+            && let Some(full) = self.registry.full_name(self.word(tokens.start), span.begin)
+        {
+            name_span = full;
+            person = true;
+        }
+        let entity = self.entity_at(span);
+        let typed = entity.map(|e| self.entities[e].kind);
+        match typed {
+            Some(EntityType::Person) => person = true,
+            Some(EntityType::Organization | EntityType::Location) => person = false,
+            _ => {}
+        }
+        Who {
+            name: self.canonical(name_span, entity),
+            span: Some(span),
+            entity,
+            person,
+            group: group || typed == Some(EntityType::Organization),
+            pronoun: false,
+        }
+    }
+
+    /// The canonical name: the entity's when a real tagger typed it, else the text's own.
+    fn canonical(&self, span: Span, entity: Option<usize>) -> String {
+        match entity.map(|e| &self.entities[e]) {
+            Some(e) if matches!(e.kind, EntityType::Person | EntityType::Organization) => {
+                e.name.clone()
+            }
+            _ => self.doc.slice(span).to_owned(),
+        }
+    }
+
+    /// The entity with a mention overlapping `span`.
+    fn entity_at(&self, span: Span) -> Option<usize> {
+        let after = self.mentions.partition_point(|(m, _)| m.begin < span.end);
+        self.mentions[..after]
+            .iter()
+            .rev()
+            .take(8)
+            .find(|(m, _)| m.end > span.begin)
+            .map(|&(_, e)| e)
+    }
+
+    fn remember(&mut self, who: Who) {
+        if who.person {
+            self.last_person = Some(who);
+        } else if who.group {
+            self.last_group = Some(who);
+        }
+    }
+
+    /// Reads the subject of a sentence outside quotes: the person or group it is about, and the
+    /// speaker when its verb is a speech verb ("In a statement, the ministry said ...").
+    fn read_subject(&mut self, sentence: usize, quotes: &[Marked]) {
+        let doc = self.doc;
+        let tokens = doc.sentences[sentence].tokens.clone();
+        if tokens.is_empty() {
+            return;
+        }
+        let begin = doc.sentences[sentence].span.begin;
+        let inside = quotes.partition_point(|q| q.span.end <= begin);
+        if quotes.get(inside).is_some_and(|q| q.span.begin <= begin) {
+            return;
+        }
+        let mut lo = tokens.start;
+        if lexicon::is_intro_word(self.word(lo)) {
+            match self.after_intro(lo, tokens.end) {
+                Some(next) => lo = next,
+                None => return,
+            }
+        }
+        // Stop at the first quote in the sentence.
+        let mut hi = tokens.end;
+        if let Some(q) = quotes.get(inside) {
+            hi = hi.min(self.token_at(q.span.begin));
+        }
+        // The sentence's subject: the person or group it is about.
+        if let Some(phrase) = self.forward(lo, hi) {
+            let end = match &phrase {
+                Phrase::Pronoun(i, _) => i + 1,
+                Phrase::Name(r) | Phrase::Description(r) => r.end,
+            };
+            if let Some(who) = self.resolve(&phrase, begin)
+                && (!matches!(phrase, Phrase::Description(_)) || who.group)
+            {
+                // The verb: after fillers, or after an appositive between commas.
+                let mut verb = end;
+                if verb < hi && self.word(verb) == "," {
+                    verb = (verb + 1..hi.min(verb + MAX_VERB_DISTANCE))
+                        .find(|&i| self.word(i) == ",")
+                        .map_or(hi, |c| c + 1);
+                }
+                while verb < hi && lexicon::is_verb_filler(self.word(verb)) {
+                    verb += 1;
+                }
+                let introduces = hi > lo && self.word(hi - 1) == ":";
+                if introduces || (verb < hi && self.is_speech_verb(verb)) {
+                    self.last_speaker = Some(Who {
+                        span: None,
+                        pronoun: false,
+                        ..who.clone()
+                    });
+                }
+                if who.person || who.group {
+                    self.remember(who);
+                }
+            }
+        }
+        // A speech verb in the sentence names its speaker: "..., Mr. Obama said in his
+        // interview." / "..., noted NBC's Dante Chinni."
+        let speech = (lo..hi)
+            .find(|&v| self.is_speech_verb(v) && !self.word(v).eq_ignore_ascii_case("according"));
+        if let Some(v) = speech {
+            let mut phrase = self
+                .backward(lo, v)
+                .filter(|p| !matches!(p, Phrase::Description(_)));
+            if phrase.is_none() && v > tokens.start && self.word(v - 1) == "," {
+                phrase = self
+                    .forward(v + 1, hi)
+                    .filter(|p| !matches!(p, Phrase::Description(_)));
+            }
+            if let Some(phrase) = phrase
+                && let Some(mut who) = self.resolve(&phrase, begin)
+            {
+                if matches!(phrase, Phrase::Name(_)) && !who.group {
+                    who.person = true;
+                }
+                self.last_speaker = Some(Who {
+                    span: None,
+                    pronoun: false,
+                    ..who.clone()
+                });
+                self.remember(who);
+            }
+        }
+    }
+}

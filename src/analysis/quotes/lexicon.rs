@@ -1,0 +1,710 @@
+//! The closed word lists that attribution reads: speech verbs, titles, pronouns, and the words
+//! that mark a name as an organisation.
+//!
+//! Lookups lower-case the word into a small stack buffer and `match` on it, so a lookup costs a
+//! few comparisons and never allocates; quote extraction must stay far above 50 MB/s.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+/// Lower-cases an ASCII word of at most 24 bytes into `buf`; `None` for longer or non-ASCII
+/// words, which are in none of the lists.
+fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if bytes.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    for (slot, b) in buf.iter_mut().zip(bytes) {
+        *slot = b.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..bytes.len()]).ok()
+}
+
+/// Verbs (and verb forms) that report speech or writing: the cue of a quote.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "likened",
+    "chanted",
+    "chanting",
+    "typed",
+    "call",
+    "termed",
+    "attacked",
+    "praised",
+    "hailed",
+    "lauded",
+    "condemned",
+    "denounced",
+    "decried",
+    "touted",
+    "asking",
+    "reads",
+    "read",
+    "sings",
+    "sang",
+    "texted",
+    "emailed",
+    "commented",
+    "commenting",
+    "tweeting",
+    "writing:",
+    "posting",
+    "told",
+    "tells",
+    "tell",
+    "telling",
+    "added",
+    "adds",
+    "adding",
+    "stressed",
+    "stresses",
+    "warned",
+    "warns",
+    "warning",
+    "asked",
+    "asks",
+    "wrote",
+    "writes",
+    "writing",
+    "explained",
+    "explains",
+    "noted",
+    "notes",
+    "insisted",
+    "insists",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "declared",
+    "declares",
+    "stated",
+    "states",
+    "announced",
+    "announces",
+    "continued",
+    "continues",
+    "recalled",
+    "recalls",
+    "tweeted",
+    "tweets",
+    "replied",
+    "replies",
+    "responded",
+    "responds",
+    "answered",
+    "acknowledged",
+    "admitted",
+    "admits",
+    "suggested",
+    "suggests",
+    "urged",
+    "urges",
+    "predicted",
+    "complained",
+    "quipped",
+    "joked",
+    "remarked",
+    "reported",
+    "reports",
+    "emphasized",
+    "emphasised",
+    "emphasizes",
+    "emphasises",
+    "observed",
+    "described",
+    "dared",
+    "accused",
+    "accuses",
+    "criticised",
+    "criticized",
+    "questioned",
+    "conceded",
+    "concedes",
+    "asserted",
+    "asserts",
+    "contended",
+    "mentioned",
+    "testified",
+    "yelled",
+    "shouted",
+    "promised",
+    "vowed",
+    "pledged",
+    "boasted",
+    "lamented",
+    "exclaimed",
+    "countered",
+    "retorted",
+    "concluded",
+    "confirmed",
+    "denied",
+    "maintained",
+    "posted",
+    "wondered",
+    "called",
+    "calls",
+    "dubbed",
+    "branded",
+    "labeled",
+    "labelled",
+    "insisting",
+    "arguing",
+    "noting",
+    "explaining",
+    "calling",
+    "describing",
+    "declaring",
+    "cautioned",
+    "charged",
+    "blasted",
+    "slammed",
+    "chided",
+    "scoffed",
+    "pleaded",
+    "demanded",
+    "proclaimed",
+    "recounted",
+    "mused",
+    "sighed",
+    "stressing",
+    "according",
+];
+
+/// A hasher for the short ASCII words of the lists (FNV-1a): most tokens are looked up in the
+/// speech verbs, so the lookup must cost a few nanoseconds, not a walk over every verb.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+static SPEECH_VERB_SET: LazyLock<HashSet<&'static str, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
+
+pub fn is_speech_verb(word: &str) -> bool {
+    let mut buf = [0; 24];
+    lower(word, &mut buf).is_some_and(|w| SPEECH_VERB_SET.contains(w))
+}
+
+/// Words between a subject and its speech verb that do not end the subject's clause:
+/// "he also said", "Murphy later told", "Banh has said".
+pub fn is_verb_filler(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "also"
+                | "later"
+                | "then"
+                | "has"
+                | "had"
+                | "have"
+                | "would"
+                | "will"
+                | "previously"
+                | "once"
+                | "again"
+                | "recently"
+                | "earlier"
+                | "further"
+                | "repeatedly"
+                | "publicly"
+                | "reportedly"
+                | "simply"
+                | "just"
+                | "only"
+                | "flatly"
+                | "quickly"
+                | "firmly"
+                | "bluntly"
+                | "separately"
+                | "frequently"
+                | "often"
+                | "never"
+                | "did"
+                | "does"
+                | "is"
+                | "was"
+        )
+    )
+}
+
+/// Personal pronouns that can stand for a speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pronoun {
+    /// he, she: a person.
+    Person,
+    /// it, they: an organisation (or a group).
+    Group,
+    /// I, we, you: the speaker of the quote itself; left unresolved.
+    Speaker,
+}
+
+pub fn pronoun(word: &str) -> Option<Pronoun> {
+    let mut buf = [0; 24];
+    match lower(word, &mut buf)? {
+        "he" | "she" => Some(Pronoun::Person),
+        "it" | "they" => Some(Pronoun::Group),
+        "i" | "we" | "you" => Some(Pronoun::Speaker),
+        _ => None,
+    }
+}
+
+/// Words that open a noun phrase: the subject's phrase ends there when read backwards.
+pub fn is_determiner(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "the"
+                | "a"
+                | "an"
+                | "his"
+                | "her"
+                | "its"
+                | "their"
+                | "our"
+                | "this"
+                | "that"
+                | "these"
+                | "those"
+                | "one"
+                | "another"
+                | "some"
+                | "several"
+                | "many"
+                | "other"
+                | "each"
+                | "every"
+        )
+    )
+}
+
+/// Lower-case words that stop a noun phrase read backwards from its verb ("that", "when").
+pub fn is_clause_word(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "that"
+                | "which"
+                | "who"
+                | "when"
+                | "while"
+                | "and"
+                | "but"
+                | "or"
+                | "because"
+                | "as"
+                | "if"
+                | "after"
+                | "before"
+                | "where"
+                | "whom"
+                | "so"
+                | "than"
+                | "to"
+                | "with"
+                | "on"
+                | "by"
+                | "about"
+                | "into"
+                | "over"
+                | "not"
+                | "it"
+                | "was"
+                | "is"
+                | "are"
+                | "were"
+                | "be"
+                | "been"
+                | "said"
+                | "says"
+        )
+    )
+}
+
+/// Words that may join the capitalised words of one name: "Ministry of Justice",
+/// "Ministry of Foreign Affairs and International Cooperation".
+pub fn is_name_connector(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "and" | "for" | "de" | "la" | "van" | "von" | "bin" | "al" | "in" | "the" | "&"
+    )
+}
+
+/// Capitalised words that are titles or roles, not part of a person's name.
+pub fn is_title(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "mr" | "mr."
+                | "mrs"
+                | "mrs."
+                | "ms"
+                | "ms."
+                | "dr"
+                | "dr."
+                | "sen"
+                | "sen."
+                | "senator"
+                | "rep"
+                | "rep."
+                | "representative"
+                | "gov"
+                | "gov."
+                | "governor"
+                | "president"
+                | "pres."
+                | "secretary"
+                | "sec."
+                | "gen"
+                | "gen."
+                | "general"
+                | "judge"
+                | "justice"
+                | "prof"
+                | "prof."
+                | "professor"
+                | "rev"
+                | "rev."
+                | "sir"
+                | "dame"
+                | "lord"
+                | "lady"
+                | "mayor"
+                | "chairman"
+                | "chairwoman"
+                | "chair"
+                | "ambassador"
+                | "former"
+                | "vice"
+                | "deputy"
+                | "assistant"
+                | "prime"
+                | "minister"
+                | "spokesman"
+                | "spokeswoman"
+                | "spokesperson"
+                | "director"
+                | "director-general"
+                | "chief"
+                | "commander"
+                | "officer"
+                | "leader"
+                | "speaker"
+                | "pope"
+                | "king"
+                | "queen"
+                | "prince"
+                | "princess"
+                | "candidate"
+                | "nominee"
+                | "lt"
+                | "lt."
+                | "col"
+                | "col."
+                | "capt"
+                | "capt."
+                | "sgt"
+                | "sgt."
+                | "adm"
+                | "adm."
+                | "atty"
+                | "attorney"
+                | "supt"
+                | "rabbi"
+                | "father"
+                | "sheikh"
+                | "republican"
+                | "democrat"
+                | "democratic"
+                | "presidential"
+                | "the"
+                | "a"
+                | "an"
+                | "u.s."
+                | "us"
+                | "house"
+                | "senate"
+                | "majority"
+                | "minority"
+                | "whip"
+                | "councilman"
+                | "councilwoman"
+                | "congressman"
+                | "congresswoman"
+                | "sheriff"
+                | "host"
+                | "anchor"
+                | "correspondent"
+                | "editor"
+                | "columnist"
+                | "analyst"
+                | "founder"
+                | "ceo"
+                | "economist"
+                | "pollster"
+                | "strategist"
+                | "adviser"
+                | "advisor"
+                | "aide"
+                | "manager"
+                | "counsel"
+                | "official"
+                | "lawmaker"
+                | "premier"
+                | "chancellor"
+                | "first"
+                | "gop"
+                | "state"
+                | "acting"
+                | "interim"
+                | "executive"
+                | "campaign"
+                | "then-candidate"
+                | "then-president"
+                | "breaking"
+                | "news"
+        )
+    )
+}
+
+/// Capitalised words that make a name an organisation's (or a place's) rather than a person's.
+pub fn is_org_word(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "ministry"
+                | "embassy"
+                | "department"
+                | "party"
+                | "council"
+                | "committee"
+                | "court"
+                | "government"
+                | "agency"
+                | "office"
+                | "commission"
+                | "union"
+                | "institute"
+                | "university"
+                | "news"
+                | "times"
+                | "post"
+                | "campaign"
+                | "house"
+                | "senate"
+                | "congress"
+                | "administration"
+                | "bureau"
+                | "association"
+                | "foundation"
+                | "company"
+                | "corp"
+                | "corp."
+                | "inc"
+                | "inc."
+                | "group"
+                | "network"
+                | "press"
+                | "journal"
+                | "service"
+                | "forces"
+                | "army"
+                | "police"
+                | "bank"
+                | "fund"
+                | "states"
+                | "united"
+                | "kingdom"
+                | "republic"
+                | "nations"
+                | "defence"
+                | "defense"
+                | "affairs"
+                | "justice"
+                | "national"
+                | "interior"
+                | "foreign"
+                | "finance"
+                | "health"
+                | "security"
+                | "commerce"
+                | "education"
+                | "treasury"
+                | "labor"
+                | "energy"
+                | "agriculture"
+                | "homeland"
+                | "center"
+                | "centre"
+                | "organization"
+                | "organisation"
+                | "authority"
+                | "board"
+                | "cabinet"
+                | "assembly"
+                | "parliament"
+                | "club"
+                | "network's"
+                | "channel"
+                | "tv"
+                | "radio"
+                | "magazine"
+                | "daily"
+                | "tribune"
+                | "herald"
+                | "gazette"
+                | "review"
+                | "reuters"
+                | "cnn"
+                | "fbi"
+                | "cia"
+                | "nbc"
+                | "abc"
+                | "cbs"
+                | "msnbc"
+                | "npr"
+                | "politifact"
+                | "watch"
+                | "project"
+                | "coalition"
+                | "alliance"
+                | "movement"
+                | "church"
+                | "school"
+                | "college"
+                | "hospital"
+                | "airlines"
+                | "motors"
+                | "media"
+                | "post's"
+                | "ap"
+                | "afp"
+                | "bbc"
+                | "white"
+                | "pentagon"
+                | "kremlin"
+                | "facebook"
+                | "twitter"
+                | "google"
+        )
+    )
+}
+
+/// Lower-case nouns that head a phrase naming an organisation: "the ministry", "the embassy".
+pub fn is_org_head(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "ministry"
+                | "embassy"
+                | "department"
+                | "party"
+                | "council"
+                | "committee"
+                | "court"
+                | "agency"
+                | "commission"
+                | "institute"
+                | "university"
+                | "bureau"
+                | "association"
+                | "foundation"
+                | "company"
+                | "newspaper"
+                | "network"
+                | "organization"
+                | "organisation"
+                | "board"
+                | "union"
+        )
+    )
+}
+
+/// Capitalised words that open a sentence without being its subject: "In a statement, ...".
+pub fn is_intro_word(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "in" | "on"
+                | "at"
+                | "after"
+                | "before"
+                | "speaking"
+                | "during"
+                | "since"
+                | "while"
+                | "when"
+                | "as"
+                | "asked"
+                | "earlier"
+                | "later"
+                | "meanwhile"
+                | "however"
+                | "but"
+                | "and"
+                | "also"
+                | "according"
+                | "for"
+                | "with"
+                | "under"
+                | "despite"
+                | "although"
+                | "though"
+                | "instead"
+                | "still"
+                | "yet"
+                | "then"
+                | "now"
+                | "last"
+                | "this"
+                | "by"
+                | "from"
+                | "if"
+                | "once"
+                | "until"
+                | "amid"
+                | "following"
+                | "separately"
+                | "again"
+                | "indeed"
+                | "so"
+                | "today"
+                | "yesterday"
+        )
+    )
+}
+
+/// Day names, so that "Chin Malin on Thursday said" reads as "Chin Malin said".
+pub fn is_day(word: &str) -> bool {
+    matches!(
+        word,
+        "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
+    )
+}

@@ -1,0 +1,263 @@
+//! Names as the quote attribution reads them: runs of capitalised words, cleaned of titles
+//! ("Deputy Prime Minister ... Tea Banh" → "Tea Banh"), told apart as people or organisations,
+//! and grouped so that a surname alone ("Siphan") is reported under the full name the document
+//! gave earlier ("Phay Siphan").
+//!
+//! The grouping here is a fallback that works with any entity tagger, the placeholder included:
+//! [`Registry::full_name`] is the one place to switch to the entity module's grouping once it
+//! resolves surnames and acronyms itself.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::lexicon;
+use crate::analysis::Span;
+use crate::analysis::text::Document;
+
+/// Whether a token is a capitalised word ("Murphy", "U.S.", "CNRP").
+pub fn is_capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether a token is a word rather than punctuation.
+pub fn is_word(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+pub fn is_possessive(word: &str) -> bool {
+    matches!(word, "’s" | "'s" | "’" | "'")
+}
+
+/// What a run of capitalised words names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameKind {
+    /// A person: the tokens of the name without titles.
+    Person(Range<usize>),
+    /// An organisation (or a place named like one): the tokens without a leading "The".
+    Organisation(Range<usize>),
+    /// One capitalised word that is neither: a surname, a place, a people.
+    Other(Range<usize>),
+}
+
+/// The span of a token range.
+pub fn span_of(doc: &Document, tokens: &Range<usize>) -> Span {
+    Span::new(
+        doc.tokens[tokens.start].span.begin,
+        doc.tokens[tokens.end - 1].span.end,
+    )
+}
+
+/// Tells a person's name from an organisation's in the capitalised run `run`.
+pub fn classify(doc: &Document, run: Range<usize>) -> NameKind {
+    let word = |i: usize| doc.token_text(i);
+    // "Patrick Murphy of the State Department": the person before the "of".
+    if let Some(cut) = run
+        .clone()
+        .skip(1)
+        .find(|&i| matches!(word(i), "of" | "from" | "at" | "in"))
+    {
+        let head = run.start..cut;
+        if !head.clone().any(|i| lexicon::is_org_word(word(i)))
+            && let Some(tail) = person_tail(doc, head.clone())
+            && tail.len() >= 2
+        {
+            return NameKind::Person(tail);
+        }
+    }
+    let mut start = run.start;
+    while start + 1 < run.end && matches!(word(start), "The" | "the" | "A" | "An") {
+        start += 1;
+    }
+    // "Secretary of State John Kerry" is a person; "Ministry of Foreign Affairs and
+    // International Cooperation" is not: a person's name follows a title, not a connector.
+    let person_after_title = person_tail(doc, run.clone()).is_some_and(|t| {
+        t.len() >= 2 && t.start > run.start && !lexicon::is_name_connector(word(t.start - 1))
+    });
+    if run.clone().any(|i| lexicon::is_org_word(word(i))) && !person_after_title {
+        return NameKind::Organisation(start..run.end);
+    }
+    match person_tail(doc, run.clone()) {
+        Some(tail) if tail.len() >= 2 || tail.start > start => NameKind::Person(tail),
+        Some(tail) => NameKind::Other(tail),
+        None => NameKind::Organisation(start..run.end),
+    }
+}
+
+/// The person's name at the end of a run: capitalised words that are not titles or
+/// organisation words, at most three (four with an initial).
+fn person_tail(doc: &Document, run: Range<usize>) -> Option<Range<usize>> {
+    let mut start = run.end;
+    let mut initials = 0;
+    while start > run.start {
+        let w = doc.token_text(start - 1);
+        let initial = w.trim_end_matches('.').chars().count() == 1;
+        if !is_capitalised(w)
+            || lexicon::is_title(w)
+            || lexicon::is_org_word(w)
+            || lexicon::is_name_connector(w)
+            || lexicon::is_intro_word(w)
+            || run.end - start >= 3 + initials
+        {
+            break;
+        }
+        initials += usize::from(initial);
+        start -= 1;
+    }
+    (start < run.end).then_some(start..run.end)
+}
+
+/// The capitalised run of `tokens[lo..]` that ends at `end` (exclusive): capitalised words and
+/// the connectors between them ("Ministry of Foreign Affairs and International Cooperation").
+pub fn run_ending_at(doc: &Document, lo: usize, end: usize) -> Option<Range<usize>> {
+    let word = |i: usize| doc.token_text(i);
+    if end == lo || !is_capitalised(word(end - 1)) {
+        return None;
+    }
+    let mut start = end - 1;
+    while start > lo {
+        let w = word(start - 1);
+        let connects = lexicon::is_name_connector(w)
+            && start - 1 > lo
+            && is_capitalised(word(start - 2))
+            && !matches!(word(start - 2), "The" | "A");
+        if (is_capitalised(w) && is_word(w)) || connects {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    Some(start..end)
+}
+
+/// The names a document gives, for grouping surnames under full names and "the ministry" under
+/// the ministry's name.
+pub struct Registry {
+    /// Surname → the spans of the full names (two words or more) that end with it.
+    people: HashMap<String, Vec<Span>>,
+    /// Lower-cased organisation word ("ministry") → the spans of the names that hold it.
+    organisations: HashMap<String, Vec<Span>>,
+}
+
+impl Registry {
+    /// Reads every capitalised run of the document once.
+    pub fn build(doc: &Document) -> Self {
+        let mut registry = Registry {
+            people: HashMap::new(),
+            organisations: HashMap::new(),
+        };
+        for sentence in &doc.sentences {
+            let range = sentence.tokens.clone();
+            let mut end = range.end;
+            while end > range.start {
+                let Some(run) = run_ending_at(doc, range.start, end) else {
+                    end -= 1;
+                    continue;
+                };
+                let mut start = run.start;
+                // A sentence's first word is capitalised whatever it is.
+                while start < run.end
+                    && start == range.start
+                    && (lexicon::is_intro_word(doc.token_text(start))
+                        || lexicon::is_determiner(doc.token_text(start))
+                        || lexicon::pronoun(doc.token_text(start)).is_some())
+                {
+                    start += 1;
+                }
+                if start < run.end {
+                    registry.add(doc, start..run.end);
+                }
+                end = run.start;
+            }
+        }
+        for spans in registry.people.values_mut() {
+            spans.sort_unstable();
+        }
+        for spans in registry.organisations.values_mut() {
+            spans.sort_unstable();
+        }
+        registry
+    }
+
+    fn add(&mut self, doc: &Document, run: Range<usize>) {
+        match classify(doc, run) {
+            NameKind::Person(tail) if tail.len() >= 2 => {
+                let surname = doc.token_text(tail.end - 1).to_owned();
+                self.people
+                    .entry(surname)
+                    .or_default()
+                    .push(span_of(doc, &tail));
+            }
+            NameKind::Organisation(tokens) => {
+                let span = span_of(doc, &tokens);
+                for i in tokens {
+                    let w = doc.token_text(i);
+                    if lexicon::is_org_head(w) {
+                        self.organisations
+                            .entry(w.to_lowercase())
+                            .or_default()
+                            .push(span);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The full name a surname stands for at `at`: the one named most recently before, else the
+    /// first named after. This is the grouping fallback that `entities::resolve_name` replaces.
+    pub fn full_name(&self, surname: &str, at: usize) -> Option<Span> {
+        let spans = self.people.get(surname)?;
+        let before = spans.partition_point(|s| s.begin < at);
+        spans
+            .get(before.wrapping_sub(1))
+            .or_else(|| spans.get(before))
+            .copied()
+    }
+
+    /// The organisation "the ministry" refers to at `at`: the last one named before it whose
+    /// name holds the word.
+    pub fn organisation(&self, head: &str, at: usize) -> Option<Span> {
+        let spans = self.organisations.get(&head.to_lowercase())?;
+        let before = spans.partition_point(|s| s.begin < at);
+        before.checked_sub(1).map(|i| spans[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(text: &str) -> String {
+        let doc = Document::new(text);
+        let end = doc.tokens.len();
+        let run = run_ending_at(&doc, 0, end).expect("a run");
+        match classify(&doc, run) {
+            NameKind::Person(t) => span_of(&doc, &t).text(text).to_owned(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn titles_are_not_names() {
+        assert_eq!(
+            person("Deputy Prime Minister and Minister of National Defence Tea Banh"),
+            "Tea Banh"
+        );
+        assert_eq!(person("Secretary of State John Kerry"), "John Kerry");
+        assert_eq!(person("Sen. Bob Corker"), "Bob Corker");
+        assert_eq!(
+            person("Rep. Elijah Cummings of Maryland"),
+            "Elijah Cummings"
+        );
+    }
+
+    #[test]
+    fn surnames_group_under_full_names() {
+        let text = "Government spokesman Phay Siphan spoke. Later Siphan left.";
+        let doc = Document::new(text);
+        let registry = Registry::build(&doc);
+        let at = text.find("Siphan left").expect("in text");
+        let full = registry.full_name("Siphan", at).expect("grouped");
+        assert_eq!(full.text(text), "Phay Siphan");
+    }
+}

@@ -1,0 +1,227 @@
+//! One test per rule, each on a small literal text.
+
+use super::*;
+use crate::analysis::entities;
+
+/// (quoted text, kind, speaker name, cue text) for every quote of `text`.
+fn quotes(text: &str) -> Vec<(String, QuoteKind, Option<String>, Option<String>)> {
+    let doc = Document::new(text);
+    let mut entities = entities::extract(&doc);
+    extract(&doc, &mut entities)
+        .into_iter()
+        .map(|q| {
+            (
+                q.span.text(text).to_owned(),
+                q.kind,
+                q.speaker.map(|s| s.name),
+                q.cue.map(|c| c.span.text(text).to_owned()),
+            )
+        })
+        .collect()
+}
+
+fn speakers(text: &str) -> Vec<Option<String>> {
+    quotes(text).into_iter().map(|q| q.2).collect()
+}
+
+fn some(name: &str) -> Option<String> {
+    Some(name.to_owned())
+}
+
+#[test]
+fn quote_then_pronoun_said() {
+    let text = "Government spokesman Phay Siphan spoke on Thursday.\n\n\
+                “We remain friends,” he said.";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "“We remain friends,”");
+    assert_eq!(found[0].1, QuoteKind::Direct);
+    assert_eq!(found[0].2, some("Phay Siphan"));
+    assert_eq!(found[0].3.as_deref(), Some("said"));
+}
+
+#[test]
+fn quote_then_name_said() {
+    assert_eq!(
+        speakers("“We have concerns,” Patrick Murphy said."),
+        [some("Patrick Murphy")]
+    );
+}
+
+#[test]
+fn quote_then_said_name() {
+    assert_eq!(
+        speakers("“We have concerns,” said Sen. Bob Corker."),
+        [some("Bob Corker")]
+    );
+}
+
+#[test]
+fn name_said_colon_quote() {
+    assert_eq!(
+        speakers("The minister said: “We will not accept it.”"),
+        [some("The minister")]
+    );
+    assert_eq!(
+        speakers("Phay Siphan said: “We will not accept it.”"),
+        [some("Phay Siphan")]
+    );
+}
+
+#[test]
+fn name_said_quote_without_punctuation() {
+    let found = quotes("Phay Siphan said “We will not accept it.”");
+    assert_eq!(found[0].1, QuoteKind::Direct);
+    assert_eq!(found[0].2, some("Phay Siphan"));
+}
+
+#[test]
+fn told_reporters_is_one_cue() {
+    let found = quotes("Patrick Murphy arrived.\n\n“We are optimistic,” he told reporters.");
+    assert_eq!(found[0].2, some("Patrick Murphy"));
+    assert_eq!(found[0].3.as_deref(), Some("told reporters"));
+}
+
+#[test]
+fn other_speech_verbs() {
+    let found = quotes("Chin Malin arrived.\n\n“It is impossible,” he stressed.");
+    assert_eq!(found[0].2, some("Chin Malin"));
+    assert_eq!(found[0].3.as_deref(), Some("stressed"));
+}
+
+#[test]
+fn according_to() {
+    let found = quotes("According to Rush Limbaugh, “The left is scared.”");
+    assert_eq!(found[0].2, some("Rush Limbaugh"));
+    assert_eq!(found[0].3.as_deref(), Some("According to"));
+}
+
+#[test]
+fn appositive_name_and_partial_quote() {
+    let found =
+        quotes("A ruling party spokesman, Sok Eysan, said it was “too late” to change direction.");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "“too late”");
+    assert_eq!(found[0].1, QuoteKind::Partial);
+    assert_eq!(found[0].2, some("Sok Eysan"));
+}
+
+#[test]
+fn name_with_appositive_description() {
+    assert_eq!(
+        speakers("“It is legal,” Kin Phea, the director of the institute, said."),
+        [some("Kin Phea")]
+    );
+}
+
+#[test]
+fn unattributed_paragraph_continues_the_previous_speaker() {
+    let text = "Patrick Murphy arrived.\n\n\
+                “We believe in it,” he told reporters.\n\n\
+                “There is a little bit of friction. But we remain optimistic.”";
+    assert_eq!(
+        speakers(text),
+        [some("Patrick Murphy"), some("Patrick Murphy")]
+    );
+}
+
+#[test]
+fn quote_over_two_paragraphs_is_one_quote() {
+    let text = "Phay Siphan spoke.\n\n“We resolve issues in a diplomatic manner.\n\n\
+                “For us, we only resort to diplomacy,” he stressed.";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].0.contains("\n\n“For us"));
+    assert_eq!(found[0].2, some("Phay Siphan"));
+}
+
+#[test]
+fn organisation_as_speaker() {
+    let text = "A press release from the US Embassy in Cambodia said: “Felter will meet the \
+                minister to discuss a shared vision.\"";
+    assert_eq!(speakers(text), [some("US Embassy in Cambodia")]);
+}
+
+#[test]
+fn the_ministry_is_the_ministry_named_before() {
+    let text = "The Ministry of Foreign Affairs took issue with the US.\n\n\
+                In a statement, the ministry said it was disappointed.\n\n\
+                “It is with great surprise that we note this behaviour.”";
+    assert_eq!(speakers(text), [some("Ministry of Foreign Affairs")]);
+}
+
+#[test]
+fn pronoun_is_the_subject_not_the_last_name() {
+    let text = "Minister of Defence Tea Banh said on Tuesday that he had not seen the report.\n\n\
+                He said that demanding opposition leader Kem Sokha’s release was wrong.\n\n\
+                “This condition is impossible,” he said.";
+    assert_eq!(speakers(text), [some("Tea Banh")]);
+}
+
+#[test]
+fn surname_is_reported_under_the_full_name() {
+    let text = "Patrick Murphy visited Phnom Penh.\n\n“We had a concern,” Murphy said.";
+    assert_eq!(speakers(text), [some("Patrick Murphy")]);
+}
+
+#[test]
+fn dash_attribution() {
+    assert_eq!(
+        speakers("“Maybe we can build a wall around him.” ― Steve Quinlan"),
+        [some("Steve Quinlan")]
+    );
+}
+
+#[test]
+fn scare_quotes_and_titles_are_left_out() {
+    assert!(quotes("The so-called “experts” were wrong.").is_empty());
+    assert!(quotes("He appeared on “Face the Nation” on Sunday.").is_empty());
+}
+
+#[test]
+fn partial_quote_in_reported_speech() {
+    let found = quotes("The embassy criticised the elections as “deeply flawed”.");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, QuoteKind::Partial);
+    assert_eq!(found[0].2, some("The embassy"));
+}
+
+#[test]
+fn pronoun_mention_is_added_to_the_entity() {
+    let text = "Patrick Murphy arrived.\n\n“We are optimistic,” he said.";
+    let doc = Document::new(text);
+    let mut entities = entities::extract(&doc);
+    let found = extract(&doc, &mut entities);
+    let index = found[0]
+        .speaker
+        .as_ref()
+        .and_then(|s| s.entity_index)
+        .expect("the speaker is an entity");
+    assert!(
+        entities[index]
+            .mentions
+            .iter()
+            .any(|m| m.kind == MentionKind::Pronoun && m.span.text(text) == "he")
+    );
+}
+
+#[test]
+fn adversarial_inputs_do_not_panic() {
+    let marks = "\"".repeat(100_000);
+    let curly = "“".repeat(100_000);
+    let alternating = "“\"”«»„'‘’「」".repeat(10_000);
+    let unclosed = format!("“{}", "word and more words. ".repeat(20_000));
+    let html = "<a href=\"http://x.org/?q=\"a\"\">“link”</a> <p class=\"x\">“Hi,” he said.</p>"
+        .repeat(2_000);
+    let url = "See http://example.com/\"quoted\"/path and “this,” she said. ".repeat(2_000);
+    for text in [&marks, &curly, &alternating, &unclosed, &html, &url] {
+        let found = quotes(text);
+        for q in &found {
+            assert!(!q.0.is_empty());
+        }
+    }
+    // One unclosed quote never swallows the following paragraphs.
+    let text = "He said “never again.\n\nThe rest is prose.\n\nMore prose.";
+    let found = quotes(text);
+    assert!(found.iter().all(|q| !q.0.contains("prose")));
+}
