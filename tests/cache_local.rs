@@ -154,7 +154,11 @@ async fn the_byte_bound_holds_after_ten_times_its_worth() {
         let result = results[i as usize % results.len()].clone();
         let key = CacheKey(u128::from(i) + 1000);
         cache
-            .get_or_analyze(key, false, move || async move { Ok::<_, AnalysisError>(result) })
+            .get_or_analyze(
+                key,
+                false,
+                move || async move { Ok::<_, AnalysisError>(result) },
+            )
             .await
             .expect("infallible");
     }
@@ -174,9 +178,17 @@ async fn entries_expire_after_their_time_to_live() {
     .await;
     let calls = Arc::new(AtomicUsize::new(0));
     lookup(&cache, TEXT, &Options::default(), &calls).await;
-    assert!(lookup(&cache, TEXT, &Options::default(), &calls).await.cache_hit);
+    assert!(
+        lookup(&cache, TEXT, &Options::default(), &calls)
+            .await
+            .cache_hit
+    );
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert!(!lookup(&cache, TEXT, &Options::default(), &calls).await.cache_hit);
+    assert!(
+        !lookup(&cache, TEXT, &Options::default(), &calls)
+            .await
+            .cache_hit
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
@@ -190,7 +202,11 @@ async fn idle_entries_expire_after_their_time_to_idle() {
     let calls = Arc::new(AtomicUsize::new(0));
     lookup(&cache, TEXT, &Options::default(), &calls).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert!(!lookup(&cache, TEXT, &Options::default(), &calls).await.cache_hit);
+    assert!(
+        !lookup(&cache, TEXT, &Options::default(), &calls)
+            .await
+            .cache_hit
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -241,7 +257,10 @@ async fn a_cancelled_caller_does_not_stall_another_waiter() {
         .expect("the second caller is not stalled")
         .expect("no panic")
         .expect("the text analyses");
-    assert!(second.cache_hit, "the second caller got the first one's analysis");
+    assert!(
+        second.cache_hit,
+        "the second caller got the first one's analysis"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
@@ -259,7 +278,10 @@ async fn skip_cache_analyses_and_refreshes() {
             })
             .await
             .expect("the text analyses");
-        assert_eq!(lookup.cache_hit, calls.load(Ordering::SeqCst) == 2 && !skip_cache);
+        assert_eq!(
+            lookup.cache_hit,
+            calls.load(Ordering::SeqCst) == 2 && !skip_cache
+        );
     }
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
@@ -271,10 +293,14 @@ async fn errors_are_not_cached() {
     for _ in 0..2 {
         let calls = Arc::clone(&calls);
         let result = cache
-            .get_or_analyze(CacheKey::new(" ", &Options::default()), false, move || async move {
-                calls.fetch_add(1, Ordering::SeqCst);
-                analyze(" ", &Options::default())
-            })
+            .get_or_analyze(
+                CacheKey::new(" ", &Options::default()),
+                false,
+                move || async move {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    analyze(" ", &Options::default())
+                },
+            )
             .await;
         assert_eq!(result.err(), Some(AnalysisError::EmptyText));
     }
@@ -285,8 +311,16 @@ async fn errors_are_not_cached() {
 async fn zero_bytes_turns_the_in_process_cache_off() {
     let cache = AnalysisCache::new(local_only(0)).await;
     let calls = Arc::new(AtomicUsize::new(0));
-    assert!(!lookup(&cache, TEXT, &Options::default(), &calls).await.cache_hit);
-    assert!(!lookup(&cache, TEXT, &Options::default(), &calls).await.cache_hit);
+    assert!(
+        !lookup(&cache, TEXT, &Options::default(), &calls)
+            .await
+            .cache_hit
+    );
+    assert!(
+        !lookup(&cache, TEXT, &Options::default(), &calls)
+            .await
+            .cache_hit
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert!(!cache.stats().enabled);
 }

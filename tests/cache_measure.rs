@@ -25,7 +25,13 @@ fn resident_bytes() -> u64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
         .map_or(0, |kib| kib * 1024)
 }
 
@@ -151,7 +157,12 @@ async fn lookup_latency_with_redis_down() {
     let url = format!("redis://127.0.0.1:{closed}/");
     latencies("redis down (closed)", cache_with(Some(url)).await, &result).await;
     let url = format!("redis://127.0.0.1:{}/", black_hole());
-    latencies("redis hung (no answer)", cache_with(Some(url)).await, &result).await;
+    latencies(
+        "redis hung (no answer)",
+        cache_with(Some(url)).await,
+        &result,
+    )
+    .await;
     if let Some(mut server) = cache_support::RedisServer::start() {
         latencies("redis up", cache_with(Some(server.url())).await, &result).await;
         // Connected first, then the server goes away.

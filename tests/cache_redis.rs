@@ -64,7 +64,9 @@ async fn written(server: &RedisServer, text: &str) {
 
 #[tokio::test]
 async fn a_second_instance_finds_the_first_ones_result() {
-    let Some(server) = RedisServer::start() else { return };
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
     let calls = Arc::new(AtomicUsize::new(0));
 
     let first = AnalysisCache::new(with_redis(server.url(), 1 << 20)).await;
@@ -74,10 +76,20 @@ async fn a_second_instance_finds_the_first_ones_result() {
     let second = AnalysisCache::new(with_redis(server.url(), 1 << 20)).await;
     let shared = lookup(&second, TEXT, &calls).await;
     assert!(shared.cache_hit, "{:?}", second.stats());
-    assert_eq!(calls.load(Ordering::SeqCst), 1, "the second instance ran no analysis");
-    assert_eq!(*shared.analysis, analyze(TEXT, &Options::default()).expect("analyses"));
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "the second instance ran no analysis"
+    );
+    assert_eq!(
+        *shared.analysis,
+        analyze(TEXT, &Options::default()).expect("analyses")
+    );
     let stats = second.stats();
-    assert_eq!((stats.redis_hits, stats.redis_errors, stats.misses), (1, 0, 0));
+    assert_eq!(
+        (stats.redis_hits, stats.redis_errors, stats.misses),
+        (1, 0, 0)
+    );
     // Now in process too.
     assert!(lookup(&second, TEXT, &calls).await.cache_hit);
     assert_eq!(second.stats().hits, 1);
@@ -94,7 +106,9 @@ async fn a_second_instance_finds_the_first_ones_result() {
 
 #[tokio::test]
 async fn garbage_in_redis_is_a_counted_miss() {
-    let Some(server) = RedisServer::start() else { return };
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
     let mut connection = raw_connection(&server).await;
     let key = CacheKey::new(TEXT, &Options::default()).redis_key();
     let cache = AnalysisCache::new(with_redis(server.url(), 0)).await;
@@ -124,7 +138,9 @@ async fn garbage_in_redis_is_a_counted_miss() {
 
 #[tokio::test]
 async fn requests_succeed_through_a_redis_restart_and_hits_resume() {
-    let Some(mut server) = RedisServer::start() else { return };
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
     // No in-process level: every lookup goes to Redis.
     let cache = AnalysisCache::new(with_redis(server.url(), 0)).await;
     let calls = Arc::new(AtomicUsize::new(0));

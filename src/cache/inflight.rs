@@ -60,7 +60,10 @@ impl InFlight {
         S: FnOnce() -> Fut,
         Fut: Future<Output = Outcome> + Send + 'static,
     {
-        let mut loads = self.loads.lock().expect("no code panics while holding this lock");
+        let mut loads = self
+            .loads
+            .lock()
+            .expect("no code panics while holding this lock");
         if let Some((_, load)) = loads.get(&key) {
             return Joined::Joined(load.clone(), start);
         }
@@ -88,7 +91,10 @@ impl InFlight {
 
     /// Forgets a finished load, unless a newer one has taken its place.
     fn finish(&self, key: CacheKey, generation: u64) {
-        let mut loads = self.loads.lock().expect("no code panics while holding this lock");
+        let mut loads = self
+            .loads
+            .lock()
+            .expect("no code panics while holding this lock");
         if loads.get(&key).is_some_and(|(g, _)| *g == generation) {
             loads.remove(&key);
         }

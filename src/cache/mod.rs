@@ -264,7 +264,11 @@ impl AnalysisCache {
     }
 
     /// Gets the result of `key` from Redis or an analysis, joining an identical load under way.
-    async fn fetch<E, F, Fut>(&self, key: CacheKey, analyze: F) -> Result<(Arc<Analysis>, Fetched), E>
+    async fn fetch<E, F, Fut>(
+        &self,
+        key: CacheKey,
+        analyze: F,
+    ) -> Result<(Arc<Analysis>, Fetched), E>
     where
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<Analysis, E>> + Send + 'static,
@@ -342,10 +346,10 @@ where
     Fut: Future<Output = Result<Analysis, E>>,
     E: Send + Sync + 'static,
 {
-    if let Some(redis) = &redis {
-        if let Some(analysis) = redis.get(key).await {
-            return Outcome::Loaded(analysis, Source::Redis);
-        }
+    if let Some(redis) = &redis
+        && let Some(analysis) = redis.get(key).await
+    {
+        return Outcome::Loaded(analysis, Source::Redis);
     }
     match analyze().await {
         Ok(analysis) => {

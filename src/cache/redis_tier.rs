@@ -194,7 +194,9 @@ impl RedisTier {
                     return;
                 }
                 Ok(Err(error)) => this.health.failed(&this.display_url, &error),
-                Err(_) => this.health.failed(&this.display_url, &"connection timed out"),
+                Err(_) => this
+                    .health
+                    .failed(&this.display_url, &"connection timed out"),
             }
             drop(this);
             tokio::time::sleep(backoff).await;

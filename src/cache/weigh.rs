@@ -34,7 +34,9 @@ pub(super) fn entry_bytes(analysis: &Analysis) -> usize {
         + analysis
             .entities
             .iter()
-            .map(|entity| entity.name.capacity() + entity.mentions.capacity() * size_of::<Mention>())
+            .map(|entity| {
+                entity.name.capacity() + entity.mentions.capacity() * size_of::<Mention>()
+            })
             .sum::<usize>();
     let quotes = analysis.quotes.capacity() * size_of::<Quote>()
         + analysis

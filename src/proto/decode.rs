@@ -29,7 +29,9 @@ pub enum DecodeError {
 pub struct OffsetTooLarge(pub usize);
 
 /// The message that stores `analysis`: byte offsets, no text fields, `cache_hit` false.
-pub fn analysis_to_stored_proto(analysis: &Analysis) -> Result<pb::AnalyzeResponse, OffsetTooLarge> {
+pub fn analysis_to_stored_proto(
+    analysis: &Analysis,
+) -> Result<pb::AnalyzeResponse, OffsetTooLarge> {
     let offset = |at: usize| u32::try_from(at).map_err(|_| OffsetTooLarge(at));
     let span = |s: core::Span| -> Result<pb::Span, OffsetTooLarge> {
         Ok(pb::Span {
