@@ -3,13 +3,47 @@
 
 mod cache_support;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cache_support::RedisServer;
 use docsift::analysis::{Options, analyze};
 use docsift::cache::{AnalysisCache, CacheConfig, CacheKey, Lookup};
+
+/// Log output captured for the test, to count outage messages.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Captured {
+    fn count(&self, needle: &str) -> usize {
+        String::from_utf8_lossy(&self.0.lock().expect("not poisoned"))
+            .matches(needle)
+            .count()
+    }
+}
 
 const TEXT: &str = "“We remain friends,” said Phay Siphan, a spokesman for the government.";
 
@@ -141,6 +175,13 @@ async fn requests_succeed_through_a_redis_restart_and_hits_resume() {
     let Some(mut server) = RedisServer::start() else {
         return;
     };
+    // The runtime of this test is single-threaded: every task logs to this subscriber.
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
     // No in-process level: every lookup goes to Redis.
     let cache = AnalysisCache::new(with_redis(server.url(), 0)).await;
     let calls = Arc::new(AtomicUsize::new(0));
@@ -157,6 +198,11 @@ async fn requests_succeed_through_a_redis_restart_and_hits_resume() {
         assert!(!lookup.cache_hit);
     }
     assert!(cache.stats().redis_errors > 0);
+    assert_eq!(
+        logs.count("Redis cache tier is unavailable"),
+        1,
+        "one warning per outage"
+    );
 
     server.restart();
     // Redis lost its data in the restart; a result written after it must be found again.
@@ -173,6 +219,8 @@ async fn requests_succeed_through_a_redis_restart_and_hits_resume() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert_eq!(logs.count("Redis cache tier is back"), 1);
+    assert_eq!(logs.count("Redis cache tier is unavailable"), 1);
 }
 
 #[tokio::test]
