@@ -89,6 +89,15 @@ impl InFlight {
         Joined::Started(load)
     }
 
+    /// The load of `key` under way, if any.
+    pub fn current(&self, key: CacheKey) -> Option<Load> {
+        self.loads
+            .lock()
+            .expect("no code panics while holding this lock")
+            .get(&key)
+            .map(|(_, load)| load.clone())
+    }
+
     /// Forgets a finished load, unless a newer one has taken its place.
     fn finish(&self, key: CacheKey, generation: u64) {
         let mut loads = self

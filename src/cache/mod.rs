@@ -274,9 +274,23 @@ impl AnalysisCache {
         Fut: Future<Output = Result<Analysis, E>> + Send + 'static,
         E: Clone + Send + Sync + 'static,
     {
-        let redis = self.inner.redis.clone();
-        let start = move || load(redis, key, analyze);
-        match self.inner.loads.join_or_start(key, start) {
+        // A load stores its result before it leaves the registry, so a caller that finds no
+        // load under way and then looks in the cache cannot miss a load that just finished.
+        // (This happens to the caller that takes over from a cancelled one in moka.)
+        let under_way = self.inner.loads.current(key);
+        if under_way.is_none()
+            && let Some(local) = &self.inner.local
+            && let Some(analysis) = local.get(&key).await
+        {
+            return Ok((analysis, Fetched::Joined));
+        }
+        let (local, redis) = (self.inner.local.clone(), self.inner.redis.clone());
+        let start = move || load(local, redis, key, analyze);
+        let joined = match under_way {
+            Some(load) => Joined::Joined(load, start),
+            None => self.inner.loads.join_or_start(key, start),
+        };
+        match joined {
             Joined::Started(load) => resolve(load.await, false).unwrap_or_else(|| {
                 unreachable!("a load started here fails with this caller's error type")
             }),
@@ -340,27 +354,45 @@ impl AnalysisCache {
 }
 
 /// One load: Redis first, then the analysis, whose result is written to Redis without waiting.
-async fn load<E, F, Fut>(redis: Option<Arc<RedisTier>>, key: CacheKey, analyze: F) -> Outcome
+///
+/// The load stores its result in process itself, before it leaves the registry of loads under
+/// way: when the caller that started it was cancelled, the caller that takes its place in moka
+/// then either joins the load or finds the result, and never runs the analysis again. (moka
+/// inserts the same value again for the caller whose future ran the load; that costs a
+/// replacement, not an analysis.)
+async fn load<E, F, Fut>(
+    local: Option<Cache<CacheKey, Arc<Analysis>>>,
+    redis: Option<Arc<RedisTier>>,
+    key: CacheKey,
+    analyze: F,
+) -> Outcome
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Analysis, E>>,
     E: Send + Sync + 'static,
 {
+    let (analysis, source) = match &redis {
+        Some(redis) => match redis.get(key).await {
+            Some(analysis) => (analysis, Source::Redis),
+            None => match analyze().await {
+                Ok(analysis) => (Arc::new(analysis), Source::Analysis),
+                Err(error) => return Outcome::Failed(Arc::new(error)),
+            },
+        },
+        None => match analyze().await {
+            Ok(analysis) => (Arc::new(analysis), Source::Analysis),
+            Err(error) => return Outcome::Failed(Arc::new(error)),
+        },
+    };
     if let Some(redis) = &redis
-        && let Some(analysis) = redis.get(key).await
+        && source == Source::Analysis
     {
-        return Outcome::Loaded(analysis, Source::Redis);
+        redis.put_in_background(key, Arc::clone(&analysis));
     }
-    match analyze().await {
-        Ok(analysis) => {
-            let analysis = Arc::new(analysis);
-            if let Some(redis) = &redis {
-                redis.put_in_background(key, Arc::clone(&analysis));
-            }
-            Outcome::Loaded(analysis, Source::Analysis)
-        }
-        Err(error) => Outcome::Failed(Arc::new(error)),
+    if let Some(local) = &local {
+        local.insert(key, Arc::clone(&analysis)).await;
     }
+    Outcome::Loaded(analysis, source)
 }
 
 /// The caller's result from a load's outcome; `None` when it failed with another error type.
