@@ -167,6 +167,10 @@ async fn lookup_latency_with_redis_down() {
         latencies("redis up", cache_with(Some(server.url())).await, &result).await;
         // Connected first, then the server goes away.
         let cache = cache_with(Some(server.url())).await;
+        server.pause();
+        latencies("redis paused (SIGSTOP)", cache, &result).await;
+        server.resume();
+        let cache = cache_with(Some(server.url())).await;
         server.stop();
         latencies("redis stopped", cache, &result).await;
     }

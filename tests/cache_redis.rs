@@ -238,3 +238,25 @@ async fn an_unreachable_redis_neither_blocks_start_nor_fails_lookups() {
     assert_eq!((stats.misses, stats.hits, stats.redis_hits), (1, 1, 0));
     assert!(stats.redis_errors >= 1, "{stats:?}");
 }
+
+#[tokio::test]
+async fn a_hung_redis_is_a_miss_within_its_timeout() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let cache = AnalysisCache::new(with_redis(server.url(), 0)).await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    lookup(&cache, TEXT, &calls).await;
+    written(&server, TEXT).await;
+
+    // Connections stay open and nothing answers: every call must give up at the timeout.
+    server.pause();
+    for _ in 0..5 {
+        let lookup = tokio::time::timeout(Duration::from_secs(2), lookup(&cache, TEXT, &calls))
+            .await
+            .expect("a lookup with Redis hung finishes");
+        assert!(!lookup.cache_hit);
+    }
+    assert!(cache.stats().redis_errors >= 5, "{:?}", cache.stats());
+    server.resume();
+}

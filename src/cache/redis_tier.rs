@@ -68,6 +68,13 @@ pub(super) fn decode(key: CacheKey, bytes: &[u8]) -> Option<Analysis> {
     analysis_from_proto(&response).ok()
 }
 
+/// What a Redis call is for, which decides how a skipped call is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Lookup,
+    Write,
+}
+
 /// Whether Redis is answering, and when the next probe may go through while it is not.
 struct Health {
     down: AtomicBool,
@@ -205,15 +212,22 @@ impl RedisTier {
     }
 
     /// Runs one command under the timeout; `None` on any failure, counted and logged once.
-    async fn call<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Option<T> {
-        let Some(connection) = self.connection.get() else {
-            Counters::bump(&self.counters.redis_errors);
-            return None;
+    /// While Redis is down (or not yet connected) the command is skipped, which counts as an
+    /// error for a lookup (a miss it could not avoid) and as nothing for a write.
+    async fn call<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+        purpose: Purpose,
+    ) -> Option<T> {
+        let connection = match self.connection.get() {
+            Some(connection) if self.health.may_call() => connection,
+            _ => {
+                if purpose == Purpose::Lookup {
+                    Counters::bump(&self.counters.redis_errors);
+                }
+                return None;
+            }
         };
-        if !self.health.may_call() {
-            Counters::bump(&self.counters.redis_errors);
-            return None;
-        }
         let mut connection = connection.clone();
         match tokio::time::timeout(self.timeout, command.query_async::<T>(&mut connection)).await {
             Ok(Ok(value)) => {
@@ -235,7 +249,9 @@ impl RedisTier {
 
     /// The stored result of `key`, if Redis has a readable one.
     pub async fn get(&self, key: CacheKey) -> Option<Arc<Analysis>> {
-        let bytes: Option<Vec<u8>> = self.call(redis::cmd("GET").arg(key.redis_key())).await?;
+        let bytes: Option<Vec<u8>> = self
+            .call(redis::cmd("GET").arg(key.redis_key()), Purpose::Lookup)
+            .await?;
         let Some(bytes) = bytes else {
             Counters::bump(&self.counters.redis_misses);
             return None;
@@ -279,7 +295,7 @@ impl RedisTier {
                 .arg("PX")
                 .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1));
         }
-        let _: Option<()> = self.call(&command).await;
+        let _: Option<()> = self.call(&command, Purpose::Write).await;
     }
 }
 

@@ -68,8 +68,30 @@ impl RedisServer {
     /// Kills the server (its data goes with it).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
+            // SIGKILL ends a paused (stopped) server too.
             let _ = child.kill();
             let _ = child.wait();
+        }
+    }
+
+    /// Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung
+    /// Redis.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Thaws a paused server (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        if let Some(child) = &self.child {
+            let status = Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(status.success(), "kill {signal} failed");
         }
     }
 
