@@ -175,3 +175,45 @@ async fn lookup_latency_with_redis_down() {
         latencies("redis stopped", cache, &result).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+#[ignore = "a measurement: run by hand in release"]
+async fn resident_bytes_per_entry() {
+    // Many entries with small results: what moka and the allocator add per entry, compared
+    // with what the weigher counts.
+    let small = analyze("Hello there.", &Options::default()).expect("a short text analyses");
+    let article = &cache_support::seed_articles()[0];
+    let big = analyze(article, &Options::default()).expect("the article analyses");
+    // One case per process (DOCSIFT_MEASURE_CASE=small|article): memory freed by one case
+    // stays resident and would be reused by the next.
+    let case = std::env::var("DOCSIFT_MEASURE_CASE").unwrap_or_else(|_| "article".into());
+    for (label, result, count) in [("small", small, 200_000u64), ("article", big, 20_000)] {
+        if label != case {
+            continue;
+        }
+        let cache = AnalysisCache::new(CacheConfig {
+            max_bytes: 4096 * MIB,
+            ..CacheConfig::default()
+        })
+        .await;
+        let before = resident_bytes();
+        for i in 0..count {
+            let result = result.clone();
+            cache
+                .get_or_analyze(CacheKey(u128::from(i)), false, move || async move {
+                    Ok::<_, AnalysisError>(result)
+                })
+                .await
+                .expect("infallible");
+        }
+        cache.run_pending_tasks().await;
+        let after = resident_bytes();
+        let stats = cache.stats();
+        println!(
+            "{label}: {} entries, weighed {:.0} B/entry, resident {:.0} B/entry",
+            stats.entries,
+            stats.weighted_bytes as f64 / stats.entries as f64,
+            (after - before) as f64 / stats.entries as f64
+        );
+    }
+}

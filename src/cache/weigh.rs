@@ -11,40 +11,63 @@ use crate::analysis::{Analysis, Entity, Mention, Quote};
 
 use super::CacheKey;
 
-/// moka's bookkeeping per entry: the hash-table bucket, the entry and its metadata, and the
-/// nodes in its access and write deques. An estimate from moka 0.12's types, checked against
-/// resident memory (see `examples/cache_memory.rs`).
-const MOKA_ENTRY_OVERHEAD: usize = 200;
+/// moka's bookkeeping per entry: the hash-table bucket, the entry and its metadata, the key's
+/// `Arc`, and the nodes in its access and write deques. Fitted to resident memory (412 to 454
+/// bytes per entry measured with a time to live set, moka 0.12, glibc; see
+/// `resident_bytes_per_entry` in `tests/cache_measure.rs`).
+const MOKA_ENTRY_OVERHEAD: usize = 420;
 
 /// The weight of one entry in bytes, saturated at `u32::MAX` (moka's weight type).
 pub(super) fn entry_weight(_key: &CacheKey, analysis: &Analysis) -> u32 {
     u32::try_from(entry_bytes(analysis)).unwrap_or(u32::MAX)
 }
 
+/// The bytes an allocation of `size` bytes takes from the allocator: glibc's malloc adds an
+/// 8-byte header, rounds up to 16 and hands out at least 32. Zero-sized buffers (empty strings
+/// and vectors) allocate nothing.
+fn allocated(size: usize) -> usize {
+    if size == 0 {
+        0
+    } else {
+        (size + 8).next_multiple_of(16).max(32)
+    }
+}
+
 /// The bytes an entry holding `analysis` occupies.
 pub(super) fn entry_bytes(analysis: &Analysis) -> usize {
     // The Arc's allocation holds two counters and the Analysis itself.
-    let fixed = MOKA_ENTRY_OVERHEAD + size_of::<CacheKey>() + 2 * size_of::<usize>();
+    let fixed = MOKA_ENTRY_OVERHEAD + allocated(2 * size_of::<usize>() + size_of::<Analysis>());
     let language = &analysis.language;
-    let language_heap = language.code.capacity()
-        + language.bcp47.capacity()
-        + language.name.capacity()
-        + language.script.capacity();
-    let entities = analysis.entities.capacity() * size_of::<Entity>()
+    let language_heap = [
+        &language.code,
+        &language.bcp47,
+        &language.name,
+        &language.script,
+    ]
+    .iter()
+    .map(|s| allocated(s.capacity()))
+    .sum::<usize>();
+    let entities = allocated(analysis.entities.capacity() * size_of::<Entity>())
         + analysis
             .entities
             .iter()
             .map(|entity| {
-                entity.name.capacity() + entity.mentions.capacity() * size_of::<Mention>()
+                allocated(entity.name.capacity())
+                    + allocated(entity.mentions.capacity() * size_of::<Mention>())
             })
             .sum::<usize>();
-    let quotes = analysis.quotes.capacity() * size_of::<Quote>()
+    let quotes = allocated(analysis.quotes.capacity() * size_of::<Quote>())
         + analysis
             .quotes
             .iter()
-            .map(|quote| quote.speaker.as_ref().map_or(0, |s| s.name.capacity()))
+            .map(|quote| {
+                quote
+                    .speaker
+                    .as_ref()
+                    .map_or(0, |s| allocated(s.name.capacity()))
+            })
             .sum::<usize>();
-    fixed + size_of::<Analysis>() + language_heap + entities + quotes
+    fixed + language_heap + entities + quotes
 }
 
 #[cfg(test)]
@@ -62,6 +85,10 @@ mod tests {
         .expect("non-empty text");
         let key = CacheKey(0);
         assert!(entry_weight(&key, &small) >= (size_of::<Analysis>() + MOKA_ENTRY_OVERHEAD) as u32);
+        assert_eq!(
+            (allocated(0), allocated(1), allocated(24), allocated(25)),
+            (0, 32, 32, 48)
+        );
         assert!(entry_weight(&key, &big) > entry_weight(&key, &small));
     }
 }
