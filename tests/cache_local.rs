@@ -324,3 +324,18 @@ async fn zero_bytes_turns_the_in_process_cache_off() {
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert!(!cache.stats().enabled);
 }
+
+#[test]
+fn lookups_can_run_on_any_worker_thread() {
+    fn assert_send<T: Send>(_: &T) {}
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let cache = runtime.block_on(AnalysisCache::new(CacheConfig::default()));
+    let lookup = cache.get_or_analyze(CacheKey(1), false, || async {
+        analyze(TEXT, &Options::default())
+    });
+    // tonic's handlers are spawned on a multi-threaded runtime: their futures must be Send.
+    assert_send(&lookup);
+}

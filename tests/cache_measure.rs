@@ -21,10 +21,15 @@ use docsift::cache::{AnalysisCache, CacheConfig, CacheKey};
 
 /// The process's resident set size in bytes, from /proc/self/status.
 fn resident_bytes() -> u64 {
+    status_bytes("VmRSS:")
+}
+
+/// A size in /proc/self/status ("VmRSS:", "VmHWM:" for the peak), in bytes.
+fn status_bytes(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| {
             rest.trim()
                 .trim_end_matches("kB")
@@ -82,9 +87,10 @@ async fn resident_memory_after_a_gigabyte() {
         stats.evictions
     );
     println!(
-        "RSS before {:.1} MiB, after {:.1} MiB; after - before - bound = {:.1} MiB",
+        "RSS before {:.1} MiB, after {:.1} MiB, peak {:.1} MiB; after - before - bound = {:.1} MiB",
         before as f64 / MIB as f64,
         after as f64 / MIB as f64,
+        status_bytes("VmHWM:") as f64 / MIB as f64,
         (after as f64 - before as f64 - bound as f64) / MIB as f64
     );
 }
