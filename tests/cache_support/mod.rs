@@ -17,8 +17,10 @@ pub struct RedisServer {
 
 /// Where `redis-server` is: `$REDIS_SERVER`, then `PATH`, then the Debian locations.
 pub fn redis_server_binary() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("REDIS_SERVER") {
-        return Some(PathBuf::from(path));
+    if let Some(path) = std::env::var_os("REDIS_SERVER").map(PathBuf::from)
+        && path.is_file()
+    {
+        return Some(path);
     }
     let on_path = std::env::var_os("PATH")
         .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
