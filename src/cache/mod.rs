@@ -1,25 +1,57 @@
 //! The result cache: identical documents with identical options are analysed once.
 //!
-//! Keyed by a 128-bit hash of the engine version, the options that change the result, and the
-//! text; the offset unit is not part of the key, because offsets are converted after the cache.
-//! (Pass-through for now: every lookup is a miss.)
+//! Sidecars and pipelines send the same article many times (retries, fan-out, re-crawls), so
+//! the second request should cost almost nothing and a burst of identical requests should cost
+//! one analysis. Two levels serve that:
+//!
+//! - an in-process moka cache, bounded in bytes by a weigher that counts what each result
+//!   holds, with a time to live and a time to idle. Concurrent lookups of one key wait for one
+//!   load, which runs as a task of its own so that a cancelled caller stalls nobody;
+//! - an optional Redis tier shared by a fleet of replicas, looked up after a local miss and
+//!   written after an analysis. Redis can only make requests cheaper: when it is slow, down or
+//!   returns garbage, lookups are misses within its timeout, counted and logged once.
+//!
+//! Keys hash the engine version, the options that change the result and the text; the offset
+//! unit is not part of the key, because offsets are converted after the cache. Values are the
+//! core's results (byte offsets) behind an `Arc`. Errors are never cached.
+
+mod inflight;
+mod key;
+mod redis_tier;
+mod stats;
+mod weigh;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use crate::analysis::{Analysis, Options};
+use moka::future::Cache;
+use tracing::error;
+
+use crate::analysis::Analysis;
+use inflight::{InFlight, Joined, Outcome, Source};
+use redis_tier::RedisTier;
+use stats::Counters;
+
+pub use key::CacheKey;
+pub use stats::CacheStats;
+
+/// How often pending maintenance (evictions, expiry, statistics) runs, so that the byte bound
+/// holds even when no lookups come to drive it.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(1);
 
 /// How the cache is sized and where its shared tier lives.
 #[derive(Debug, Clone)]
 pub struct CacheConfig {
     /// Bound on the bytes held in process; 0 turns the in-process cache off.
     pub max_bytes: u64,
-    /// Time to live of an entry, from its insertion.
+    /// Time to live of an entry, from its insertion, in process and in Redis. `None` or zero:
+    /// entries live until evicted.
     pub ttl: Option<Duration>,
-    /// Time to idle: an entry unused this long is dropped.
+    /// Time to idle: an entry unused this long is dropped (in process only). `None` or zero:
+    /// no idle limit.
     pub tti: Option<Duration>,
-    /// The shared second level, e.g. `redis://127.0.0.1:6379`; none by default.
+    /// The shared second level, e.g. `redis://127.0.0.1:6379/0`; none by default.
     pub redis_url: Option<String>,
     /// The longest any Redis call may take before it counts as a miss.
     pub redis_timeout: Duration,
@@ -37,21 +69,38 @@ impl Default for CacheConfig {
     }
 }
 
-/// The identity of a result: engine version, options and text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CacheKey(pub u128);
+/// Why a cache configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheConfigError {
+    #[error("redis_url {url:?} is not a Redis URL: {reason}")]
+    RedisUrl { url: String, reason: String },
+    #[error("redis_timeout must be more than zero")]
+    ZeroRedisTimeout,
+    #[error("{field} must be at most 1000 years")]
+    TooLong { field: &'static str },
+}
 
-impl CacheKey {
-    pub fn new(text: &str, options: &Options) -> Self {
-        let mut bytes = Vec::with_capacity(text.len() + 64);
-        bytes.extend_from_slice(crate::analysis::ENGINE_VERSION.as_bytes());
-        bytes.push(0);
-        let f = options.features.or_all();
-        bytes.extend_from_slice(&[f.entities as u8, f.quotes as u8, f.language as u8]);
-        bytes.extend_from_slice(options.language_hint.as_deref().unwrap_or("").as_bytes());
-        bytes.push(0);
-        bytes.extend_from_slice(text.as_bytes());
-        Self(xxhash_rust::xxh3::xxh3_128(&bytes))
+impl CacheConfig {
+    /// Checks what [`AnalysisCache::new`] would otherwise only log: call it when the server's
+    /// configuration is validated at start.
+    pub fn validate(&self) -> Result<(), CacheConfigError> {
+        if let Some(url) = &self.redis_url {
+            redis::Client::open(url.as_str()).map_err(|error| CacheConfigError::RedisUrl {
+                url: url.clone(),
+                reason: error.to_string(),
+            })?;
+            if self.redis_timeout.is_zero() {
+                return Err(CacheConfigError::ZeroRedisTimeout);
+            }
+        }
+        // moka refuses longer durations (it panics).
+        let limit = Duration::from_secs(1000 * 365 * 24 * 3600);
+        for (field, value) in [("ttl", self.ttl), ("tti", self.tti)] {
+            if value.is_some_and(|d| d > limit) {
+                return Err(CacheConfigError::TooLong { field });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -59,43 +108,99 @@ impl CacheKey {
 #[derive(Debug, Clone)]
 pub struct Lookup {
     pub analysis: Arc<Analysis>,
-    /// True when no analysis ran for this request.
+    /// True when no analysis ran for this request: an in-process hit, a wait for an identical
+    /// request's analysis, or a Redis hit.
     pub cache_hit: bool,
 }
 
-/// Figures since start, for GetInfo and metrics.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CacheStats {
-    pub enabled: bool,
-    pub hits: u64,
-    pub misses: u64,
-    pub coalesced: u64,
-    pub evictions: u64,
-    pub entries: u64,
-    pub weighted_bytes: u64,
-    pub max_bytes: u64,
-    pub redis_enabled: bool,
-    pub redis_hits: u64,
-    pub redis_misses: u64,
-    pub redis_errors: u64,
+/// How a lookup that missed in process got its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fetched {
+    /// Its own load ran the analysis.
+    Analysed,
+    /// Its own load found the result in Redis.
+    Redis,
+    /// It joined the load of an identical lookup.
+    Joined,
 }
 
 /// The two-level result cache. Cheap to clone; clones share the cache.
 #[derive(Clone)]
 pub struct AnalysisCache {
-    config: Arc<CacheConfig>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    max_bytes: u64,
+    /// The in-process level; `None` when `max_bytes` is 0.
+    local: Option<Cache<CacheKey, Arc<Analysis>>>,
+    /// The shared level; `None` when not configured.
+    redis: Option<Arc<RedisTier>>,
+    loads: Arc<InFlight>,
+    counters: Arc<Counters>,
 }
 
 impl AnalysisCache {
+    /// Builds the cache. With Redis configured, waits at most `redis_timeout` for a first
+    /// connection and goes on connecting in the background: an unreachable Redis never keeps a
+    /// server from starting. An invalid Redis URL is logged and the tier left off (check it
+    /// first with [`CacheConfig::validate`]). Must be called inside a tokio runtime.
     pub async fn new(config: CacheConfig) -> Self {
-        Self {
-            config: Arc::new(config),
+        let counters = Arc::new(Counters::default());
+        let ttl = config.ttl.filter(|d| !d.is_zero());
+        let tti = config.tti.filter(|d| !d.is_zero());
+        let local = (config.max_bytes > 0).then(|| {
+            let evictions = Arc::clone(&counters);
+            let mut builder = Cache::builder()
+                .max_capacity(config.max_bytes)
+                .weigher(|key, value: &Arc<Analysis>| weigh::entry_weight(key, value))
+                .eviction_listener(move |_key, _value, cause| {
+                    if cause.was_evicted() {
+                        Counters::bump(&evictions.evictions);
+                    }
+                });
+            if let Some(ttl) = ttl {
+                builder = builder.time_to_live(ttl);
+            }
+            if let Some(tti) = tti {
+                builder = builder.time_to_idle(tti);
+            }
+            builder.build()
+        });
+        let redis = match &config.redis_url {
+            Some(url) => {
+                match RedisTier::start(url, config.redis_timeout, ttl, Arc::clone(&counters)).await
+                {
+                    Ok(tier) => Some(tier),
+                    Err(error) => {
+                        error!(%error, "invalid Redis URL; the Redis cache tier is off");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let inner = Arc::new(Inner {
+            max_bytes: config.max_bytes,
+            local,
+            redis,
+            loads: Arc::new(InFlight::default()),
+            counters,
+        });
+        if inner.local.is_some() {
+            tokio::spawn(maintain(Arc::downgrade(&inner)));
         }
+        Self { inner }
     }
 
     /// The cached result for `key`, or the result of `analyze`, which runs at most once for
     /// concurrent lookups of one key. With `skip_cache` the analysis runs regardless (and
-    /// refreshes the cache). Errors are never cached.
+    /// refreshes both levels). Errors are never cached; callers waiting on a load that fails
+    /// get its error.
+    ///
+    /// `analyze` runs in a task of its own, so it goes on when the caller is dropped and other
+    /// callers waiting on the key get its result. It should catch panics of the analysis and
+    /// return them as errors: a panic in that task is resumed in every waiting caller.
     pub async fn get_or_analyze<E, F, Fut>(
         &self,
         key: CacheKey,
@@ -107,19 +212,218 @@ impl AnalysisCache {
         Fut: Future<Output = Result<Analysis, E>> + Send + 'static,
         E: Clone + Send + Sync + 'static,
     {
-        let _ = (key, skip_cache);
-        let analysis = analyze().await?;
+        if skip_cache {
+            return self.refresh(key, analyze).await;
+        }
+        let Some(local) = &self.inner.local else {
+            let (analysis, fetched) = self.fetch(key, analyze).await?;
+            return Ok(self.account(analysis, fetched));
+        };
+        if let Some(analysis) = local.get(&key).await {
+            Counters::bump(&self.inner.counters.hits);
+            return Ok(Lookup {
+                analysis,
+                cache_hit: true,
+            });
+        }
+
+        let mut fetched = None;
+        let fetched_by_us = &mut fetched;
+        let entry = local
+            .entry(key)
+            .or_try_insert_with(async move {
+                let (analysis, how) = self.fetch(key, analyze).await?;
+                *fetched_by_us = Some(how);
+                Ok::<_, E>(analysis)
+            })
+            .await
+            .map_err(|error| E::clone(&error))?;
+        match fetched {
+            Some(how) if entry.is_fresh() => Ok(self.account(entry.into_value(), how)),
+            // Another caller's load filled the entry while this one waited.
+            _ => Ok(self.account(entry.into_value(), Fetched::Joined)),
+        }
+    }
+
+    /// Counts a lookup that missed in process and says whether it was a hit after all.
+    fn account(&self, analysis: Arc<Analysis>, fetched: Fetched) -> Lookup {
+        let counters = &self.inner.counters;
+        match fetched {
+            Fetched::Analysed => Counters::bump(&counters.misses),
+            // Counted as a Redis hit by the tier.
+            Fetched::Redis => {}
+            Fetched::Joined => {
+                Counters::bump(&counters.hits);
+                Counters::bump(&counters.coalesced);
+            }
+        }
+        Lookup {
+            analysis,
+            cache_hit: fetched != Fetched::Analysed,
+        }
+    }
+
+    /// Gets the result of `key` from Redis or an analysis, joining an identical load under way.
+    async fn fetch<E, F, Fut>(
+        &self,
+        key: CacheKey,
+        analyze: F,
+    ) -> Result<(Arc<Analysis>, Fetched), E>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Analysis, E>> + Send + 'static,
+        E: Clone + Send + Sync + 'static,
+    {
+        // A load stores its result before it leaves the registry, so a caller that finds no
+        // load under way and then looks in the cache cannot miss a load that just finished.
+        // (This happens to the caller that takes over from a cancelled one in moka.)
+        let under_way = self.inner.loads.current(key);
+        if under_way.is_none()
+            && let Some(local) = &self.inner.local
+            && let Some(analysis) = local.get(&key).await
+        {
+            return Ok((analysis, Fetched::Joined));
+        }
+        let (local, redis) = (self.inner.local.clone(), self.inner.redis.clone());
+        let start = move || load(local, redis, key, analyze);
+        let joined = match under_way {
+            Some(load) => Joined::Joined(load, start),
+            None => self.inner.loads.join_or_start(key, start),
+        };
+        match joined {
+            Joined::Started(load) => resolve(load.await, false).unwrap_or_else(|| {
+                unreachable!("a load started here fails with this caller's error type")
+            }),
+            Joined::Joined(load, start) => match resolve(load.await, true) {
+                Some(result) => result,
+                // The load failed with another caller's error type: run ours to get one.
+                None => resolve(start().await, false)
+                    .expect("a load run here fails with this caller's error type"),
+            },
+        }
+    }
+
+    /// Analyses afresh (`skip_cache`) and refreshes both levels with the result.
+    async fn refresh<E, F, Fut>(&self, key: CacheKey, analyze: F) -> Result<Lookup, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Analysis, E>>,
+    {
+        let analysis = Arc::new(analyze().await?);
+        Counters::bump(&self.inner.counters.misses);
+        if let Some(local) = &self.inner.local {
+            local.insert(key, Arc::clone(&analysis)).await;
+        }
+        if let Some(redis) = &self.inner.redis {
+            redis.put_in_background(key, Arc::clone(&analysis));
+        }
         Ok(Lookup {
-            analysis: Arc::new(analysis),
+            analysis,
             cache_hit: false,
         })
     }
 
+    /// Runs pending maintenance now (evictions, expiry, figures). A background task does this
+    /// every second; tests and benchmarks call it to see settled figures.
+    pub async fn run_pending_tasks(&self) {
+        if let Some(local) = &self.inner.local {
+            local.run_pending_tasks().await;
+        }
+    }
+
+    /// Figures since start.
     pub fn stats(&self) -> CacheStats {
+        let inner = &self.inner;
+        let counters = &inner.counters;
         CacheStats {
-            max_bytes: self.config.max_bytes,
-            redis_enabled: self.config.redis_url.is_some(),
-            ..CacheStats::default()
+            enabled: inner.local.is_some(),
+            hits: Counters::read(&counters.hits),
+            misses: Counters::read(&counters.misses),
+            coalesced: Counters::read(&counters.coalesced),
+            evictions: Counters::read(&counters.evictions),
+            entries: inner.local.as_ref().map_or(0, |c| c.entry_count()),
+            weighted_bytes: inner.local.as_ref().map_or(0, |c| c.weighted_size()),
+            max_bytes: inner.max_bytes,
+            redis_enabled: inner.redis.is_some(),
+            redis_hits: Counters::read(&counters.redis_hits),
+            redis_misses: Counters::read(&counters.redis_misses),
+            redis_errors: Counters::read(&counters.redis_errors),
+            redis_writes_dropped: Counters::read(&counters.redis_writes_dropped),
+        }
+    }
+}
+
+/// One load: Redis first, then the analysis, whose result is written to Redis without waiting.
+///
+/// The load stores its result in process itself, before it leaves the registry of loads under
+/// way: when the caller that started it was cancelled, the caller that takes its place in moka
+/// then either joins the load or finds the result, and never runs the analysis again. (moka
+/// inserts the same value again for the caller whose future ran the load; that costs a
+/// replacement, not an analysis.)
+async fn load<E, F, Fut>(
+    local: Option<Cache<CacheKey, Arc<Analysis>>>,
+    redis: Option<Arc<RedisTier>>,
+    key: CacheKey,
+    analyze: F,
+) -> Outcome
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Analysis, E>>,
+    E: Send + Sync + 'static,
+{
+    let (analysis, source) = match &redis {
+        Some(redis) => match redis.get(key).await {
+            Some(analysis) => (analysis, Source::Redis),
+            None => match analyze().await {
+                Ok(analysis) => (Arc::new(analysis), Source::Analysis),
+                Err(error) => return Outcome::Failed(Arc::new(error)),
+            },
+        },
+        None => match analyze().await {
+            Ok(analysis) => (Arc::new(analysis), Source::Analysis),
+            Err(error) => return Outcome::Failed(Arc::new(error)),
+        },
+    };
+    if let Some(redis) = &redis
+        && source == Source::Analysis
+    {
+        redis.put_in_background(key, Arc::clone(&analysis));
+    }
+    if let Some(local) = &local {
+        local.insert(key, Arc::clone(&analysis)).await;
+    }
+    Outcome::Loaded(analysis, source)
+}
+
+/// The caller's result from a load's outcome; `None` when it failed with another error type.
+fn resolve<E: Clone + 'static>(
+    outcome: Outcome,
+    joined: bool,
+) -> Option<Result<(Arc<Analysis>, Fetched), E>> {
+    match outcome {
+        Outcome::Loaded(analysis, source) => {
+            let fetched = match (joined, source) {
+                (true, _) => Fetched::Joined,
+                (false, Source::Redis) => Fetched::Redis,
+                (false, Source::Analysis) => Fetched::Analysed,
+            };
+            Some(Ok((analysis, fetched)))
+        }
+        Outcome::Failed(error) => error.downcast_ref::<E>().cloned().map(Err),
+        Outcome::Aborted(reason) => panic!("the analysis task failed: {reason}"),
+    }
+}
+
+/// Runs the cache's pending maintenance every [`MAINTENANCE_INTERVAL`] until the cache is
+/// dropped (the task holds only a weak reference).
+async fn maintain(inner: Weak<Inner>) {
+    let mut ticks = tokio::time::interval(MAINTENANCE_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let Some(inner) = inner.upgrade() else { return };
+        if let Some(local) = &inner.local {
+            local.run_pending_tasks().await;
         }
     }
 }

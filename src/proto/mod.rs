@@ -5,6 +5,7 @@
 //! below both the cache and the gRPC layer.
 
 mod convert;
+pub mod decode;
 
 pub use convert::{analysis_to_proto, offset_unit_from_proto};
 
