@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::cache::CacheConfig;
+use crate::cache::{CacheConfig, CacheConfigError};
 
 /// Where the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,13 +81,14 @@ pub struct ServeArgs {
     /// Bytes the in-process result cache may hold; 0 turns it off.
     #[arg(long, env = "DOCSIFT_CACHE_MAX_BYTES", default_value_t = 256 * 1024 * 1024)]
     pub cache_max_bytes: u64,
-    /// Time to live of a cached result (in process and in Redis), e.g. "1h".
+    /// Time to live of a cached result (in process and in Redis), e.g. "1h"; 0 means no expiry.
     #[arg(long, env = "DOCSIFT_CACHE_TTL", default_value = "1h", value_parser = humantime::parse_duration)]
     pub cache_ttl: Duration,
     /// Time to idle: a cached result unused this long is dropped; unset means no limit.
     #[arg(long, env = "DOCSIFT_CACHE_TTI", value_parser = humantime::parse_duration)]
     pub cache_tti: Option<Duration>,
-    /// Shared second-level cache, e.g. redis://127.0.0.1:6379; off when unset.
+    /// Shared second-level cache, e.g. redis://127.0.0.1:6379/0 or unix:///run/redis.sock (TLS
+    /// `rediss://` is not supported); off when unset.
     #[arg(long, env = "DOCSIFT_REDIS_URL")]
     pub redis_url: Option<String>,
     /// Longest a Redis call may take before it counts as a miss.
@@ -169,20 +170,30 @@ impl ServeArgs {
         if self.request_timeout.is_zero() {
             return Err(invalid("request-timeout", "longer than 0", "0s"));
         }
-        if self.cache_ttl.is_zero() {
-            return Err(invalid("cache-ttl", "longer than 0", "0s"));
-        }
-        if let Some(url) = &self.redis_url
-            && !(url.starts_with("redis://")
-                || url.starts_with("rediss://")
-                || url.starts_with("unix://"))
-        {
-            return Err(invalid(
+        let cache = CacheConfig {
+            max_bytes: self.cache_max_bytes,
+            ttl: Some(self.cache_ttl).filter(|ttl| !ttl.is_zero()),
+            tti: self.cache_tti.filter(|tti| !tti.is_zero()),
+            redis_url: self.redis_url.clone(),
+            redis_timeout: self.redis_timeout,
+        };
+        cache.validate().map_err(|error| match error {
+            CacheConfigError::RedisUrl { url, reason } => invalid(
                 "redis-url",
-                "a redis://, rediss:// or unix:// URL",
+                &format!("a redis:// or unix:// URL ({reason})"),
                 url,
-            ));
-        }
+            ),
+            CacheConfigError::ZeroRedisTimeout => invalid("redis-timeout", "longer than 0", "0s"),
+            CacheConfigError::TooLong { field } => {
+                let (flag, value) = if field == "ttl" {
+                    ("cache-ttl", Some(self.cache_ttl))
+                } else {
+                    ("cache-tti", self.cache_tti)
+                };
+                let value = humantime::format_duration(value.unwrap_or_default());
+                invalid(flag, "at most 1000 years", value)
+            }
+        })?;
         if self.auth_token.as_deref().is_some_and(str::is_empty) {
             return Err(invalid("auth-token", "non-empty when set", "\"\""));
         }
@@ -206,13 +217,7 @@ impl ServeArgs {
             stream_window: stream_window.min(self.max_in_flight),
             request_timeout: self.request_timeout,
             grace_period: self.grace_period,
-            cache: CacheConfig {
-                max_bytes: self.cache_max_bytes,
-                ttl: Some(self.cache_ttl),
-                tti: self.cache_tti,
-                redis_url: self.redis_url.clone(),
-                redis_timeout: self.redis_timeout,
-            },
+            cache,
             auth_token: self.auth_token.clone(),
         })
     }
@@ -286,6 +291,25 @@ mod tests {
             parse(&["--redis-url", "http://x"])
                 .expect_err("bad url")
                 .contains("redis-url")
+        );
+    }
+
+    #[test]
+    fn cache_settings_are_checked_with_the_flag_named() {
+        let settings = parse(&["--cache-ttl", "0s"]).expect("0 is no expiry");
+        assert_eq!(settings.cache.ttl, None);
+        let error = parse(&["--redis-url", "rediss://cache:6380"]).expect_err("no TLS");
+        assert!(error.contains("--redis-url"), "{error}");
+        let error = parse(&["--redis-url", "redis://h:1", "--redis-timeout", "0s"])
+            .expect_err("zero timeout");
+        assert!(
+            error.contains("--redis-timeout must be longer than 0"),
+            "{error}"
+        );
+        let error = parse(&["--cache-tti", "2000years"]).expect_err("too long");
+        assert!(
+            error.contains("--cache-tti must be at most 1000 years"),
+            "{error}"
         );
     }
 

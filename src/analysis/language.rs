@@ -140,6 +140,22 @@ fn welsh(confidence: f32, reliable: bool) -> Language {
     }
 }
 
+/// The canonical form of a hint: its languages as ISO 639-3 codes, sorted, without repeats,
+/// joined by commas ("en, fr-CA, fra" → "eng,fra"); `None` for no hint. Two hints with the same
+/// canonical form give the same answers, so caches key on this form.
+pub fn normalize_hint(hint: &str) -> Result<Option<String>, AnalysisError> {
+    let mut codes: Vec<&str> = parse_hint(Some(hint))?
+        .into_iter()
+        .map(|known| match known {
+            Known::Whatlang(lang) => lang.code(),
+            Known::Welsh => "cym",
+        })
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    Ok((!codes.is_empty()).then(|| codes.join(",")))
+}
+
 /// Parses a hint of ISO 639-1 or 639-3 codes separated by commas; empty means no hint.
 fn parse_hint(hint: Option<&str>) -> Result<Vec<Known>, AnalysisError> {
     let Some(hint) = hint.map(str::trim).filter(|h| !h.is_empty()) else {
@@ -304,6 +320,17 @@ mod tests {
         let language =
             detect("Der Hund läuft schnell über die Straße", Some("en, de")).expect("both known");
         assert_eq!(language.code, "deu");
+    }
+
+    #[test]
+    fn hints_have_one_canonical_form() {
+        assert_eq!(
+            normalize_hint(" en, fr-CA,fra ,").expect("known"),
+            Some("eng,fra".to_owned())
+        );
+        assert_eq!(normalize_hint("CY").expect("known"), Some("cym".to_owned()));
+        assert_eq!(normalize_hint(" , ").expect("empty"), None);
+        assert!(normalize_hint("en,xx").is_err());
     }
 
     #[test]

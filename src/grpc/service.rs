@@ -276,6 +276,7 @@ impl Analyzer for AnalyzerService {
                 redis_hits: stats.redis_hits,
                 redis_misses: stats.redis_misses,
                 redis_errors: stats.redis_errors,
+                redis_writes_dropped: stats.redis_writes_dropped,
             }),
         }))
     }

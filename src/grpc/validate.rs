@@ -2,7 +2,7 @@
 //! failure naming the field and the limit.
 
 use crate::analysis::text::OffsetUnit;
-use crate::analysis::{Features, Options};
+use crate::analysis::{Features, Options, language};
 use crate::proto;
 
 use super::error::ServiceError;
@@ -86,13 +86,15 @@ pub fn document(
             "is longer than 64 bytes; send one or a few language codes",
         ));
     }
-    let hint = document.language_hint.trim();
+    // The canonical form, so that "en" and "eng" share a cache entry.
+    let language_hint = language::normalize_hint(&document.language_hint)
+        .map_err(|error| ServiceError::from_analysis(error, field))?;
     Ok(Checked {
         id: document.id,
         text: document.text,
         options: Options {
             features: shared.features,
-            language_hint: (!hint.is_empty()).then(|| hint.to_owned()),
+            language_hint,
         },
     })
 }

@@ -74,17 +74,17 @@ fn split_sentences(
     sentences: &mut Vec<Sentence>,
 ) {
     let mut first = tokens.len();
+    // Whether the current token is a terminal mark or closers after one (`."`, `?”)`), carried
+    // along so that a long run of closers is read once, not once per closer.
+    let mut terminal = false;
     for (i, span) in spans.iter().enumerate() {
         tokens.push(Token { span: *span });
         let word = span.text(text);
+        terminal = is_terminal(word) || (terminal && is_closer(word));
         let next = spans.get(i + 1).map(|s| s.text(text));
         let ends = match next {
             None => true,
-            Some(next) => {
-                let terminal = matches!(word, "." | "!" | "?" | "..." | "…")
-                    || (is_closer(word) && i > 0 && ends_with_terminal(text, spans, i));
-                terminal && !is_closer(next) && can_start_sentence(next)
-            }
+            Some(next) => terminal && !is_closer(next) && can_start_sentence(next),
         };
         if ends {
             let last = tokens.len();
@@ -101,13 +101,8 @@ fn is_closer(word: &str) -> bool {
     matches!(word, "”" | "’" | "\"" | "'" | ")" | "]" | "»" | "」")
 }
 
-/// Whether the closers ending at token `i` follow a terminal mark: `."` or `?”)`.
-fn ends_with_terminal(text: &str, spans: &[Span], i: usize) -> bool {
-    let mut j = i;
-    while j > 0 && is_closer(spans[j].text(text)) {
-        j -= 1;
-    }
-    matches!(spans[j].text(text), "." | "!" | "?" | "..." | "…")
+fn is_terminal(word: &str) -> bool {
+    matches!(word, "." | "!" | "?" | "..." | "…")
 }
 
 fn can_start_sentence(word: &str) -> bool {
