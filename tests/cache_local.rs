@@ -339,3 +339,44 @@ fn lookups_can_run_on_any_worker_thread() {
     // tonic's handlers are spawned on a multi-threaded runtime: their futures must be Send.
     assert_send(&lookup);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_nobody_waits_for_is_abandoned() {
+    for config in [local_only(1 << 20), local_only(0)] {
+        let cache = AnalysisCache::new(config).await;
+        let key = CacheKey::new(TEXT, &Options::default());
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let started = Arc::new(tokio::sync::Notify::new());
+        let finished = Arc::new(AtomicUsize::new(0));
+        let only = {
+            let (cache, gate, started, finished) = (
+                cache.clone(),
+                Arc::clone(&gate),
+                Arc::clone(&started),
+                Arc::clone(&finished),
+            );
+            tokio::spawn(async move {
+                cache
+                    .get_or_analyze(key, false, move || async move {
+                        started.notify_one();
+                        let _open = gate.acquire().await.expect("the gate is never closed");
+                        finished.fetch_add(1, Ordering::SeqCst);
+                        analyze(TEXT, &Options::default())
+                    })
+                    .await
+            })
+        };
+        started.notified().await;
+        only.abort();
+        assert!(only.await.is_err_and(|e| e.is_cancelled()));
+        gate.add_permits(1);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(finished.load(Ordering::SeqCst), 0, "the load was aborted");
+
+        // The next caller starts afresh and gets its answer.
+        let calls = Arc::new(AtomicUsize::new(0));
+        let next = lookup(&cache, TEXT, &Options::default(), &calls).await;
+        assert!(!next.cache_hit);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+}

@@ -69,33 +69,6 @@ async fn lookup(cache: &AnalysisCache, text: &str, calls: &Arc<AtomicUsize>) -> 
         .expect("the text analyses")
 }
 
-async fn raw_connection(server: &RedisServer) -> redis::aio::MultiplexedConnection {
-    redis::Client::open(server.url())
-        .expect("a valid URL")
-        .get_multiplexed_async_connection()
-        .await
-        .expect("the test's Redis answers")
-}
-
-/// Waits until the background write of `text`'s result has reached Redis.
-async fn written(server: &RedisServer, text: &str) {
-    let mut connection = raw_connection(server).await;
-    let key = CacheKey::new(text, &Options::default()).redis_key();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let exists: bool = redis::cmd("EXISTS")
-            .arg(&key)
-            .query_async(&mut connection)
-            .await
-            .expect("EXISTS works");
-        if exists {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the result never reached Redis");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_second_instance_finds_the_first_ones_result() {
     let Some(server) = RedisServer::start() else {
@@ -105,7 +78,7 @@ async fn a_second_instance_finds_the_first_ones_result() {
 
     let first = AnalysisCache::new(with_redis(server.url(), 1 << 20)).await;
     assert!(!lookup(&first, TEXT, &calls).await.cache_hit);
-    written(&server, TEXT).await;
+    cache_support::written(&server, TEXT).await;
 
     let second = AnalysisCache::new(with_redis(server.url(), 1 << 20)).await;
     let shared = lookup(&second, TEXT, &calls).await;
@@ -129,7 +102,7 @@ async fn a_second_instance_finds_the_first_ones_result() {
     assert_eq!(second.stats().hits, 1);
 
     // The entry lives in Redis as long as in process.
-    let mut connection = raw_connection(&server).await;
+    let mut connection = cache_support::raw_connection(&server).await;
     let ttl_ms: i64 = redis::cmd("PTTL")
         .arg(CacheKey::new(TEXT, &Options::default()).redis_key())
         .query_async(&mut connection)
@@ -143,7 +116,7 @@ async fn garbage_in_redis_is_a_counted_miss() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let mut connection = raw_connection(&server).await;
+    let mut connection = cache_support::raw_connection(&server).await;
     let key = CacheKey::new(TEXT, &Options::default()).redis_key();
     let cache = AnalysisCache::new(with_redis(server.url(), 0)).await;
     let calls = Arc::new(AtomicUsize::new(0));
@@ -162,7 +135,7 @@ async fn garbage_in_redis_is_a_counted_miss() {
         assert!(!lookup(&cache, TEXT, &calls).await.cache_hit);
         assert_eq!(cache.stats().redis_errors, before + 1);
         // The analysis's write replaces the garbage; wait for it before the next round.
-        written(&server, TEXT).await;
+        cache_support::written(&server, TEXT).await;
     }
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     // The value written over the garbage reads back.
@@ -186,7 +159,7 @@ async fn requests_succeed_through_a_redis_restart_and_hits_resume() {
     let cache = AnalysisCache::new(with_redis(server.url(), 0)).await;
     let calls = Arc::new(AtomicUsize::new(0));
     lookup(&cache, TEXT, &calls).await;
-    written(&server, TEXT).await;
+    cache_support::written(&server, TEXT).await;
     assert!(lookup(&cache, TEXT, &calls).await.cache_hit);
 
     server.stop();
@@ -247,7 +220,7 @@ async fn a_hung_redis_is_a_miss_within_its_timeout() {
     let cache = AnalysisCache::new(with_redis(server.url(), 0)).await;
     let calls = Arc::new(AtomicUsize::new(0));
     lookup(&cache, TEXT, &calls).await;
-    written(&server, TEXT).await;
+    cache_support::written(&server, TEXT).await;
 
     // Connections stay open and nothing answers: every call must give up at the timeout.
     server.pause();

@@ -4,6 +4,11 @@
 //! does the work is cancelled, moka hands the work to a waiting caller, which would start it
 //! over. Running each load as a spawned task registered here lets that caller join the load
 //! already under way instead: a cancelled caller neither stalls nor duplicates the work.
+//!
+//! Work nobody waits for is not done: every caller that wants a key holds its [`Interest`]
+//! from before it enters moka until it has its answer, and when the last one leaves (a
+//! deadline passed, a client went away) the load under way for them is aborted, so a queued
+//! analysis never starts.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -13,6 +18,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
+use tokio::task::AbortHandle;
 
 use super::CacheKey;
 use crate::analysis::Analysis;
@@ -46,16 +52,79 @@ pub(super) enum Joined<S> {
     Joined(Load, S),
 }
 
-/// The registry of loads under way.
+/// The callers that want one key's result now. Dropped with the last of them, it aborts the
+/// load started for them.
+pub(super) struct Interest {
+    key: CacheKey,
+    registry: Weak<InFlight>,
+    load: Mutex<Option<AbortHandle>>,
+}
+
+impl Drop for Interest {
+    fn drop(&mut self) {
+        let load = self.load.get_mut().map(Option::take).unwrap_or_default();
+        if let Some(load) = load {
+            load.abort();
+        }
+        if let Some(registry) = self.registry.upgrade() {
+            registry.forget_interest(self.key);
+        }
+    }
+}
+
+/// A load under way, and the interest it serves: a load whose interest is gone is being
+/// aborted, and nobody may join it.
+struct Running {
+    generation: u64,
+    load: Load,
+    interest: Weak<Interest>,
+}
+
+/// The registry of loads under way and of the callers' interests.
 #[derive(Default)]
 pub(super) struct InFlight {
-    loads: Mutex<HashMap<CacheKey, (u64, Load)>>,
+    loads: Mutex<HashMap<CacheKey, Running>>,
+    interests: Mutex<HashMap<CacheKey, Weak<Interest>>>,
     generation: AtomicU64,
 }
 
 impl InFlight {
-    /// Joins the load of `key` under way, or spawns `start()` as a new one.
-    pub fn join_or_start<S, Fut>(self: &Arc<Self>, key: CacheKey, start: S) -> Joined<S>
+    /// Registers a caller that wants `key`: hold the interest until the answer is in.
+    pub fn interest(self: &Arc<Self>, key: CacheKey) -> Arc<Interest> {
+        let mut interests = self
+            .interests
+            .lock()
+            .expect("no code panics while holding this lock");
+        if let Some(interest) = interests.get(&key).and_then(Weak::upgrade) {
+            return interest;
+        }
+        let interest = Arc::new(Interest {
+            key,
+            registry: Arc::downgrade(self),
+            load: Mutex::new(None),
+        });
+        interests.insert(key, Arc::downgrade(&interest));
+        interest
+    }
+
+    /// Forgets the interest in `key` once no caller holds it (unless a new one replaced it).
+    fn forget_interest(&self, key: CacheKey) {
+        let mut interests = self
+            .interests
+            .lock()
+            .expect("no code panics while holding this lock");
+        if interests.get(&key).is_some_and(|w| w.strong_count() == 0) {
+            interests.remove(&key);
+        }
+    }
+
+    /// Joins the live load of `key` under way, or spawns `start()` as a new one for `interest`.
+    pub fn join_or_start<S, Fut>(
+        self: &Arc<Self>,
+        key: CacheKey,
+        interest: &Arc<Interest>,
+        start: S,
+    ) -> Joined<S>
     where
         S: FnOnce() -> Fut,
         Fut: Future<Output = Outcome> + Send + 'static,
@@ -64,19 +133,27 @@ impl InFlight {
             .loads
             .lock()
             .expect("no code panics while holding this lock");
-        if let Some((_, load)) = loads.get(&key) {
-            return Joined::Joined(load.clone(), start);
+        if let Some(running) = loads.get(&key)
+            && running.interest.strong_count() > 0
+        {
+            return Joined::Joined(running.load.clone(), start);
         }
         let generation = self.generation.fetch_add(1, Ordering::Relaxed);
-        let registry: Weak<Self> = Arc::downgrade(self);
+        let finished = Finished {
+            registry: Arc::downgrade(self),
+            key,
+            generation,
+        };
         let work = start();
         let task = tokio::spawn(async move {
-            let outcome = work.await;
-            if let Some(registry) = registry.upgrade() {
-                registry.finish(key, generation);
-            }
-            outcome
+            // Leaves the registry when the work ends or is aborted.
+            let _finished = finished;
+            work.await
         });
+        *interest
+            .load
+            .lock()
+            .expect("no code panics while holding this lock") = Some(task.abort_handle());
         let load = async move {
             match task.await {
                 Ok(outcome) => outcome,
@@ -85,27 +162,50 @@ impl InFlight {
         }
         .boxed()
         .shared();
-        loads.insert(key, (generation, load.clone()));
+        loads.insert(
+            key,
+            Running {
+                generation,
+                load: load.clone(),
+                interest: Arc::downgrade(interest),
+            },
+        );
         Joined::Started(load)
     }
 
-    /// The load of `key` under way, if any.
+    /// The live load of `key` under way, if any.
     pub fn current(&self, key: CacheKey) -> Option<Load> {
         self.loads
             .lock()
             .expect("no code panics while holding this lock")
             .get(&key)
-            .map(|(_, load)| load.clone())
+            .filter(|running| running.interest.strong_count() > 0)
+            .map(|running| running.load.clone())
     }
 
-    /// Forgets a finished load, unless a newer one has taken its place.
+    /// Forgets a finished or aborted load, unless a newer one has taken its place.
     fn finish(&self, key: CacheKey, generation: u64) {
         let mut loads = self
             .loads
             .lock()
             .expect("no code panics while holding this lock");
-        if loads.get(&key).is_some_and(|(g, _)| *g == generation) {
+        if loads.get(&key).is_some_and(|r| r.generation == generation) {
             loads.remove(&key);
+        }
+    }
+}
+
+/// Removes a load from the registry when its task ends, however it ends.
+struct Finished {
+    registry: Weak<InFlight>,
+    key: CacheKey,
+    generation: u64,
+}
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        if let Some(registry) = self.registry.upgrade() {
+            registry.finish(self.key, self.generation);
         }
     }
 }

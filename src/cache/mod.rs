@@ -29,7 +29,7 @@ use moka::future::Cache;
 use tracing::error;
 
 use crate::analysis::Analysis;
-use inflight::{InFlight, Joined, Outcome, Source};
+use inflight::{InFlight, Interest, Joined, Outcome, Source};
 use redis_tier::RedisTier;
 use stats::Counters;
 
@@ -215,8 +215,11 @@ impl AnalysisCache {
         if skip_cache {
             return self.refresh(key, analyze).await;
         }
+        // An interest is held until this caller has its answer: when every caller of a key
+        // has gone, the work for them stops.
         let Some(local) = &self.inner.local else {
-            let (analysis, fetched) = self.fetch(key, analyze).await?;
+            let interest = self.inner.loads.interest(key);
+            let (analysis, fetched) = self.fetch(key, &interest, analyze).await?;
             return Ok(self.account(analysis, fetched));
         };
         if let Some(analysis) = local.get(&key).await {
@@ -227,12 +230,13 @@ impl AnalysisCache {
             });
         }
 
+        let interest = self.inner.loads.interest(key);
         let mut fetched = None;
         let fetched_by_us = &mut fetched;
         let entry = local
             .entry(key)
             .or_try_insert_with(async move {
-                let (analysis, how) = self.fetch(key, analyze).await?;
+                let (analysis, how) = self.fetch(key, &interest, analyze).await?;
                 *fetched_by_us = Some(how);
                 Ok::<_, E>(analysis)
             })
@@ -267,6 +271,7 @@ impl AnalysisCache {
     async fn fetch<E, F, Fut>(
         &self,
         key: CacheKey,
+        interest: &Arc<Interest>,
         analyze: F,
     ) -> Result<(Arc<Analysis>, Fetched), E>
     where
@@ -288,7 +293,7 @@ impl AnalysisCache {
         let start = move || load(local, redis, key, analyze);
         let joined = match under_way {
             Some(load) => Joined::Joined(load, start),
-            None => self.inner.loads.join_or_start(key, start),
+            None => self.inner.loads.join_or_start(key, interest, start),
         };
         match joined {
             Joined::Started(load) => resolve(load.await, false).unwrap_or_else(|| {

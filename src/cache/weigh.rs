@@ -14,7 +14,7 @@ use super::CacheKey;
 /// moka's bookkeeping per entry: the hash-table bucket, the entry and its metadata, the key's
 /// `Arc`, and the nodes in its access and write deques. Fitted to resident memory (412 to 454
 /// bytes per entry measured with a time to live set, moka 0.12, glibc; see
-/// `resident_bytes_per_entry` in `tests/cache_measure.rs`).
+/// `resident_bytes_per_entry` in `benches/cache_memory.rs`).
 const MOKA_ENTRY_OVERHEAD: usize = 420;
 
 /// The weight of one entry in bytes, saturated at `u32::MAX` (moka's weight type).

@@ -57,7 +57,6 @@ impl Workers {
         let (done, result) = oneshot::channel();
         let analyze = self.analyze;
         self.pool.spawn(move || {
-            let _permit = permit;
             if done.is_closed() {
                 return;
             }
@@ -74,6 +73,8 @@ impl Workers {
                     Err(ServiceError::Internal(message))
                 }
             };
+            // Room for the next document before this one's answer goes out.
+            drop(permit);
             let _ = done.send(outcome);
         });
         result.await.map_err(|_| ServiceError::Cancelled)?

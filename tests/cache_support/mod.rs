@@ -152,3 +152,31 @@ pub fn seed_articles() -> Vec<String> {
         .map(|path| std::fs::read_to_string(path).expect("fixtures are UTF-8"))
         .collect()
 }
+
+pub async fn raw_connection(server: &RedisServer) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(server.url())
+        .expect("a valid URL")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("the test's Redis answers")
+}
+
+/// Waits until the background write of `text`'s result has reached Redis.
+pub async fn written(server: &RedisServer, text: &str) {
+    let mut connection = raw_connection(server).await;
+    let key =
+        docsift::cache::CacheKey::new(text, &docsift::analysis::Options::default()).redis_key();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let exists: bool = redis::cmd("EXISTS")
+            .arg(&key)
+            .query_async(&mut connection)
+            .await
+            .expect("EXISTS works");
+        if exists {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the result never reached Redis");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

@@ -1,7 +1,8 @@
-//! Measurements, not checks: run by hand, in release, one at a time.
+//! Memory and latency figures of the cache, printed (measurements, not checks).
 //!
 //! ```text
-//! cargo test --release --test cache_measure -- --ignored --nocapture --test-threads 1
+//! cargo bench --bench cache_memory                  # all three
+//! cargo bench --bench cache_memory -- redis_down    # those whose name contains a filter
 //! ```
 //!
 //! - `resident_memory_after_a_gigabyte`: resident memory after ~1 GB of distinct documents
@@ -9,6 +10,7 @@
 //! - `lookup_latency_with_redis_down`: p50/p99 of lookups that miss in process, with no Redis,
 //!   with Redis up, with nothing listening on its port, and with a Redis that never answers.
 
+#[path = "../tests/cache_support/mod.rs"]
 mod cache_support;
 
 use std::io::Read;
@@ -42,8 +44,6 @@ fn status_bytes(field: &str) -> u64 {
 
 const MIB: u64 = 1024 * 1024;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
-#[ignore = "a measurement: run by hand in release"]
 async fn resident_memory_after_a_gigabyte() {
     let articles = cache_support::seed_articles();
     let bound = 64 * MIB;
@@ -153,8 +153,6 @@ async fn latencies(label: &str, cache: AnalysisCache, result: &Analysis) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
-#[ignore = "a measurement: run by hand in release"]
 async fn lookup_latency_with_redis_down() {
     let article = &cache_support::seed_articles()[0];
     let result = analyze(article, &Options::default()).expect("the article analyses");
@@ -182,8 +180,6 @@ async fn lookup_latency_with_redis_down() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
-#[ignore = "a measurement: run by hand in release"]
 async fn resident_bytes_per_entry() {
     // Many entries with small results: what moka and the allocator add per entry, compared
     // with what the weigher counts.
@@ -221,5 +217,29 @@ async fn resident_bytes_per_entry() {
             stats.weighted_bytes as f64 / stats.entries as f64,
             (after - before) as f64 / stats.entries as f64
         );
+    }
+}
+
+fn main() {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with('-'))
+        .collect();
+    let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    // Each runs alone: resident figures are per process, so the order matters little but the
+    // first one sees the cleanest heap.
+    if wanted("resident_memory_after_a_gigabyte") {
+        runtime.block_on(resident_memory_after_a_gigabyte());
+    }
+    if wanted("lookup_latency_with_redis_down") {
+        runtime.block_on(lookup_latency_with_redis_down());
+    }
+    if wanted("resident_bytes_per_entry") {
+        runtime.block_on(resident_bytes_per_entry());
     }
 }
