@@ -5,6 +5,7 @@ COPY Cargo.toml Cargo.lock build.rs ./
 COPY proto proto
 COPY src src
 COPY models models
+COPY data data
 COPY benches benches
 COPY tests tests
 RUN cargo build --release --locked --bin docsift && strip target/release/docsift
