@@ -1,4 +1,4 @@
-//! Criterion benchmark of the quotes stage on the seed articles.
+//! Criterion benchmark of a whole analysis (language, entities, quotes) of the seed articles.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use docsift::analysis::{self, Options};
