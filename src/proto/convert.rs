@@ -1,5 +1,7 @@
 //! From the core's results (byte offsets) to the API's messages (offsets in the client's unit).
 
+use std::convert::Infallible;
+
 use super::generated as pb;
 use crate::analysis::text::{OffsetMap, OffsetUnit};
 use crate::analysis::{self as core, Analysis};
@@ -25,12 +27,85 @@ fn offset_unit_to_proto(unit: OffsetUnit) -> pb::OffsetUnit {
 /// `cache_hit` are the caller's to set.
 pub fn analysis_to_proto(text: &str, analysis: &Analysis, unit: OffsetUnit) -> pb::AnalyzeResponse {
     let map = OffsetMap::new(text, unit);
-    let span = |s: core::Span| pb::Span {
-        begin: map.convert(s.begin),
-        end: map.convert(s.end),
-    };
+    let built = build(
+        analysis,
+        offset_unit_to_proto(unit),
+        |s| {
+            Ok::<_, Infallible>(pb::Span {
+                begin: map.convert(s.begin),
+                end: map.convert(s.end),
+            })
+        },
+        |s| s.text(text).to_owned(),
+    );
+    match built {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The response for `analysis`, with spans made by `span` (which may refuse one) and the text
+/// fields (mention, quote, cue texts) by `text`. `id` empty, `cache_hit` false.
+pub(super) fn build<E>(
+    analysis: &Analysis,
+    unit: pb::OffsetUnit,
+    span: impl Fn(core::Span) -> Result<pb::Span, E>,
+    text: impl Fn(core::Span) -> String,
+) -> Result<pb::AnalyzeResponse, E> {
+    let mut entities = Vec::with_capacity(analysis.entities.len());
+    for entity in &analysis.entities {
+        let mut mentions = Vec::with_capacity(entity.mentions.len());
+        for mention in &entity.mentions {
+            mentions.push(pb::Mention {
+                text: text(mention.span),
+                span: Some(span(mention.span)?),
+                kind: match mention.kind {
+                    core::MentionKind::Proper => pb::MentionKind::Proper,
+                    core::MentionKind::Pronoun => pb::MentionKind::Pronoun,
+                } as i32,
+            });
+        }
+        entities.push(pb::Entity {
+            name: entity.name.clone(),
+            r#type: entity_type_to_proto(entity.kind) as i32,
+            salience: entity.salience,
+            mentions,
+        });
+    }
+    let mut quotes = Vec::with_capacity(analysis.quotes.len());
+    for quote in &analysis.quotes {
+        let speaker = match &quote.speaker {
+            Some(speaker) => Some(pb::Speaker {
+                name: speaker.name.clone(),
+                entity_index: speaker
+                    .entity_index
+                    .and_then(|i| i32::try_from(i).ok())
+                    .unwrap_or(-1),
+                span: speaker.span.map(&span).transpose()?,
+            }),
+            None => None,
+        };
+        let cue = match quote.cue {
+            Some(cue) => Some(pb::Cue {
+                text: text(cue.span),
+                span: Some(span(cue.span)?),
+            }),
+            None => None,
+        };
+        quotes.push(pb::Quote {
+            text: text(quote.span),
+            span: Some(span(quote.span)?),
+            kind: match quote.kind {
+                core::QuoteKind::Direct => pb::QuoteKind::Direct,
+                core::QuoteKind::Partial => pb::QuoteKind::Partial,
+            } as i32,
+            speaker,
+            cue,
+            confidence: quote.confidence,
+        });
+    }
     let language = &analysis.language;
-    pb::AnalyzeResponse {
+    Ok(pb::AnalyzeResponse {
         id: String::new(),
         language: Some(pb::Language {
             code: language.code.clone(),
@@ -40,52 +115,8 @@ pub fn analysis_to_proto(text: &str, analysis: &Analysis, unit: OffsetUnit) -> p
             confidence: language.confidence,
             reliable: language.reliable,
         }),
-        entities: analysis
-            .entities
-            .iter()
-            .map(|entity| pb::Entity {
-                name: entity.name.clone(),
-                r#type: entity_type_to_proto(entity.kind) as i32,
-                salience: entity.salience,
-                mentions: entity
-                    .mentions
-                    .iter()
-                    .map(|mention| pb::Mention {
-                        text: mention.span.text(text).to_owned(),
-                        span: Some(span(mention.span)),
-                        kind: match mention.kind {
-                            core::MentionKind::Proper => pb::MentionKind::Proper,
-                            core::MentionKind::Pronoun => pb::MentionKind::Pronoun,
-                        } as i32,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        quotes: analysis
-            .quotes
-            .iter()
-            .map(|quote| pb::Quote {
-                text: quote.span.text(text).to_owned(),
-                span: Some(span(quote.span)),
-                kind: match quote.kind {
-                    core::QuoteKind::Direct => pb::QuoteKind::Direct,
-                    core::QuoteKind::Partial => pb::QuoteKind::Partial,
-                } as i32,
-                speaker: quote.speaker.as_ref().map(|speaker| pb::Speaker {
-                    name: speaker.name.clone(),
-                    entity_index: speaker
-                        .entity_index
-                        .and_then(|i| i32::try_from(i).ok())
-                        .unwrap_or(-1),
-                    span: speaker.span.map(span),
-                }),
-                cue: quote.cue.map(|cue| pb::Cue {
-                    text: cue.span.text(text).to_owned(),
-                    span: Some(span(cue.span)),
-                }),
-                confidence: quote.confidence,
-            })
-            .collect(),
+        entities,
+        quotes,
         stats: Some(pb::Stats {
             characters: analysis.stats.characters,
             words: analysis.stats.words,
@@ -94,8 +125,8 @@ pub fn analysis_to_proto(text: &str, analysis: &Analysis, unit: OffsetUnit) -> p
         }),
         cache_hit: false,
         engine_version: core::ENGINE_VERSION.to_owned(),
-        offset_unit: offset_unit_to_proto(unit) as i32,
-    }
+        offset_unit: unit as i32,
+    })
 }
 
 fn entity_type_to_proto(kind: core::EntityType) -> pb::EntityType {

@@ -33,94 +33,17 @@ pub fn analysis_to_stored_proto(
     analysis: &Analysis,
 ) -> Result<pb::AnalyzeResponse, OffsetTooLarge> {
     let offset = |at: usize| u32::try_from(at).map_err(|_| OffsetTooLarge(at));
-    let span = |s: core::Span| -> Result<pb::Span, OffsetTooLarge> {
-        Ok(pb::Span {
-            begin: offset(s.begin)?,
-            end: offset(s.end)?,
-        })
-    };
-
-    let mut entities = Vec::with_capacity(analysis.entities.len());
-    for entity in &analysis.entities {
-        let mut mentions = Vec::with_capacity(entity.mentions.len());
-        for mention in &entity.mentions {
-            mentions.push(pb::Mention {
-                text: String::new(),
-                span: Some(span(mention.span)?),
-                kind: match mention.kind {
-                    core::MentionKind::Proper => pb::MentionKind::Proper,
-                    core::MentionKind::Pronoun => pb::MentionKind::Pronoun,
-                } as i32,
-            });
-        }
-        entities.push(pb::Entity {
-            name: entity.name.clone(),
-            r#type: match entity.kind {
-                core::EntityType::Person => pb::EntityType::Person,
-                core::EntityType::Organization => pb::EntityType::Organization,
-                core::EntityType::Location => pb::EntityType::Location,
-                core::EntityType::Misc => pb::EntityType::Misc,
-            } as i32,
-            salience: entity.salience,
-            mentions,
-        });
-    }
-
-    let mut quotes = Vec::with_capacity(analysis.quotes.len());
-    for quote in &analysis.quotes {
-        let speaker = match &quote.speaker {
-            Some(speaker) => Some(pb::Speaker {
-                name: speaker.name.clone(),
-                entity_index: match speaker.entity_index {
-                    Some(index) => i32::try_from(index).map_err(|_| OffsetTooLarge(index))?,
-                    None => -1,
-                },
-                span: speaker.span.map(span).transpose()?,
-            }),
-            None => None,
-        };
-        quotes.push(pb::Quote {
-            text: String::new(),
-            span: Some(span(quote.span)?),
-            kind: match quote.kind {
-                core::QuoteKind::Direct => pb::QuoteKind::Direct,
-                core::QuoteKind::Partial => pb::QuoteKind::Partial,
-            } as i32,
-            speaker,
-            cue: match quote.cue {
-                Some(cue) => Some(pb::Cue {
-                    text: String::new(),
-                    span: Some(span(cue.span)?),
-                }),
-                None => None,
-            },
-            confidence: quote.confidence,
-        });
-    }
-
-    let language = &analysis.language;
-    Ok(pb::AnalyzeResponse {
-        id: String::new(),
-        language: Some(pb::Language {
-            code: language.code.clone(),
-            bcp47: language.bcp47.clone(),
-            name: language.name.clone(),
-            script: language.script.clone(),
-            confidence: language.confidence,
-            reliable: language.reliable,
-        }),
-        entities,
-        quotes,
-        stats: Some(pb::Stats {
-            characters: analysis.stats.characters,
-            words: analysis.stats.words,
-            sentences: analysis.stats.sentences,
-            paragraphs: analysis.stats.paragraphs,
-        }),
-        cache_hit: false,
-        engine_version: core::ENGINE_VERSION.to_owned(),
-        offset_unit: pb::OffsetUnit::Utf8 as i32,
-    })
+    super::convert::build(
+        analysis,
+        pb::OffsetUnit::Utf8,
+        |s| {
+            Ok(pb::Span {
+                begin: offset(s.begin)?,
+                end: offset(s.end)?,
+            })
+        },
+        |_| String::new(),
+    )
 }
 
 /// The core's result from a response with UTF-8 offsets (a stored one, or one built by
