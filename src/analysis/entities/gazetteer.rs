@@ -5,7 +5,7 @@
 //! are matched on normalised tokens (lower case, digits as 0), so a hit in a headline in capitals
 //! counts as well, and the model sees whether the token was capitalised.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::features::normalise;
@@ -132,18 +132,172 @@ impl Gazetteer {
     }
 }
 
-/// One-word lists looked up by the grouping rules, lower-cased.
-static WORDS: LazyLock<[std::collections::HashSet<String>; 2]> = LazyLock::new(|| {
-    let set = |list: usize| {
-        LISTS[list]
-            .1
-            .lines()
+/// One-word lists looked up by the grouping rules, lower-cased: titles, given names,
+/// organisation words (heads and suffixes), places and peoples, and surnames.
+static WORDS: LazyLock<[HashSet<String>; 5]> = LazyLock::new(|| {
+    let set = |lists: &[usize]| {
+        lists
+            .iter()
+            .flat_map(|&list| LISTS[list].1.lines())
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty() && !l.contains(' '))
+            .collect()
+    };
+    [
+        set(&[9]),
+        set(&[5]),
+        set(&[7, 8]),
+        set(&[0, 1, 2, 3, 4]),
+        set(&[6]),
+    ]
+});
+
+/// Whole names looked up by the correction rules, lower-cased: places (countries, capitals,
+/// regions of the world) and international organisations.
+static PHRASES: LazyLock<[HashSet<String>; 2]> = LazyLock::new(|| {
+    let set = |texts: &[&str]| {
+        texts
+            .iter()
+            .flat_map(|text| text.lines())
             .map(|l| l.trim().to_lowercase())
             .filter(|l| !l.is_empty())
             .collect()
     };
-    [set(9), set(5)]
+    [
+        set(&[
+            LISTS[0].1,
+            LISTS[1].1,
+            include_str!("../../../data/gazetteers/world_regions.txt"),
+        ]),
+        set(&[include_str!("../../../data/gazetteers/organisations.txt")]),
+    ]
 });
+
+/// Whether a name is a country, a capital or a region of the world ("Southeast Asia").
+pub(crate) fn is_country_or_region(name: &str) -> bool {
+    PHRASES[0].contains(&name.to_lowercase())
+}
+
+/// Whether a name is an international organisation's ("Asean", "World Bank").
+pub(crate) fn is_known_organisation(name: &str) -> bool {
+    PHRASES[1].contains(&name.to_lowercase())
+}
+
+/// Whether a word is a common surname ("Murphy").
+pub(crate) fn is_last_name(word: &str) -> bool {
+    WORDS[4].contains(&word.to_lowercase())
+}
+
+/// Words that open English sentences without being names: pronouns, determiners,
+/// conjunctions, prepositions and sentence adverbs.
+const SENTENCE_OPENERS: &[&str] = &[
+    "a",
+    "about",
+    "according",
+    "after",
+    "again",
+    "all",
+    "also",
+    "although",
+    "an",
+    "and",
+    "another",
+    "any",
+    "as",
+    "asked",
+    "at",
+    "before",
+    "both",
+    "but",
+    "by",
+    "despite",
+    "during",
+    "each",
+    "earlier",
+    "even",
+    "every",
+    "few",
+    "finally",
+    "for",
+    "from",
+    "he",
+    "her",
+    "here",
+    "his",
+    "however",
+    "i",
+    "if",
+    "in",
+    "instead",
+    "it",
+    "its",
+    "last",
+    "later",
+    "many",
+    "meanwhile",
+    "more",
+    "most",
+    "much",
+    "my",
+    "neither",
+    "nevertheless",
+    "next",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "over",
+    "she",
+    "since",
+    "so",
+    "some",
+    "still",
+    "such",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "thus",
+    "to",
+    "today",
+    "under",
+    "until",
+    "we",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "why",
+    "with",
+    "yesterday",
+    "yet",
+    "you",
+    "your",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 /// Whether a word is a person's title or role ("Minister", "spokesman").
 pub(crate) fn is_title(word: &str) -> bool {
@@ -153,6 +307,21 @@ pub(crate) fn is_title(word: &str) -> bool {
 /// Whether a word is a common given name ("Joseph").
 pub(crate) fn is_first_name(word: &str) -> bool {
     WORDS[1].contains(&word.to_lowercase())
+}
+
+/// Whether a word is an organisation's head or suffix ("Ministry", "Party", "Inc").
+pub(crate) fn is_org_word(word: &str) -> bool {
+    WORDS[2].contains(&word.to_lowercase())
+}
+
+/// Whether a word is the one-word name of a place or a people ("Cambodia", "Cambodian").
+pub(crate) fn is_place_or_people(word: &str) -> bool {
+    WORDS[3].contains(&word.to_lowercase())
+}
+
+/// Whether a word is one that opens sentences without being a name ("However", "The").
+pub(crate) fn is_sentence_opener(word: &str) -> bool {
+    SENTENCE_OPENERS.contains(&word.to_lowercase().as_str())
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::gazetteer::{is_first_name, is_title};
+use super::gazetteer::{
+    is_first_name, is_org_word, is_place_or_people, is_sentence_opener, is_title,
+};
 use super::tagger::Tagged;
 use crate::analysis::text::Document;
 use crate::analysis::{Entity, EntityType, Mention, MentionKind, Span};
@@ -50,9 +52,46 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
             people.insert(word(t.tokens.start));
         }
     }
+    let sentence_starts: HashSet<usize> = doc.sentences.iter().map(|s| s.tokens.start).collect();
+    let mut lower_words: Option<HashSet<String>> = None;
     let mut out: Vec<Tagged> = Vec::with_capacity(tagged.len());
     for t in tagged {
         let range = t.tokens.clone();
+        // "Minister of Defence Tea Banh": after "<title> of", the words before the last two
+        // finish the title and the last two are the person.
+        let after_title_of =
+            range.start >= 2 && word(range.start - 1) == "of" && is_title(word(range.start - 2));
+        if after_title_of
+            && range.len() >= 3
+            && (range.end - 2..range.end)
+                .all(|i| capitalised(i) && !is_title(word(i)) && !is_org_word(word(i)))
+        {
+            out.push(Tagged {
+                tokens: range.end - 2..range.end,
+                kind: EntityType::Person,
+            });
+            continue;
+        }
+        // "Phay Siphan said": a sentence's first word before a one-word person is the given
+        // name, unless it is a word the sentence would start with anyway or one the document
+        // writes in lower case.
+        let start = range.start;
+        if t.kind == EntityType::Person
+            && range.len() == 1
+            && start > 0
+            && sentence_starts.contains(&(start - 1))
+            && out.last().is_none_or(|p| p.tokens.end < start)
+            && is_given_name_at_start(word(start - 1))
+            && !lower_words
+                .get_or_insert_with(|| lower_case_words(doc))
+                .contains(&word(start - 1).to_lowercase())
+        {
+            out.push(Tagged {
+                tokens: start - 1..range.end,
+                kind: EntityType::Person,
+            });
+            continue;
+        }
         let titles: Vec<usize> = (range.start + 1..range.end.saturating_sub(1))
             .filter(|&i| capitalised(i) && is_title(word(i)))
             .collect();
@@ -105,9 +144,45 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
     out
 }
 
+/// Whether a capitalised word opening a sentence may be a given name: not a title, not a word
+/// that opens sentences ("Meanwhile", "The", "He"), not a place or a people.
+fn is_given_name_at_start(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && chars.clone().next().is_some()
+        && chars.all(char::is_lowercase)
+        && !is_title(word)
+        && !is_sentence_opener(word)
+        && !is_place_or_people(word)
+}
+
+/// The lower-cased forms of the words the document writes in lower case.
+fn lower_case_words(doc: &Document) -> HashSet<String> {
+    (0..doc.tokens.len())
+        .map(|i| doc.token_text(i))
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The lower-case tail of a compound at the end of a name ("-dissolved" of "Court-dissolved"),
+/// or "".
+fn compound_tail(name: &str) -> &str {
+    match name.rfind('-') {
+        Some(at)
+            if at > 0
+                && name[at + 1..].starts_with(char::is_lowercase)
+                && !name[at + 1..].contains(char::is_whitespace) =>
+        {
+            &name[at..]
+        }
+        _ => "",
+    }
+}
+
 /// Groups the tagged names of `doc` into entities, in order of first mention.
 pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
-    let tagged = refine(doc, tagged);
+    let tagged = super::repair::repair(doc, &refine(doc, tagged));
     let mut found: Vec<Found> = Vec::with_capacity(tagged.len());
     for t in &tagged {
         // A name never begins or ends with punctuation (quotes, brackets, a possessive mark).
@@ -122,10 +197,14 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
         if range.is_empty() {
             continue;
         }
-        let span = Span::new(
+        let mut span = Span::new(
             doc.tokens[range.start].span.begin,
             doc.tokens[range.end - 1].span.end,
         );
+        // "Supreme Court-dissolved": an organisation's name ends before a compound's tail.
+        if t.kind == EntityType::Organization {
+            span.end = span.begin + doc.slice(span).len() - compound_tail(doc.slice(span)).len();
+        }
         found.push(Found {
             span,
             tokens: range.len(),

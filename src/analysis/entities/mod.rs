@@ -11,6 +11,7 @@ mod features;
 mod gazetteer;
 mod group;
 mod hash;
+mod repair;
 mod salience;
 pub mod tagger;
 pub mod train;

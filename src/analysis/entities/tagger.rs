@@ -222,6 +222,11 @@ pub struct Tagged {
 /// Tags a document with the embedded model.
 pub fn tag_document(doc: &Document) -> Vec<Tagged> {
     let mut parts = features::prepare(doc);
+    for line in super::repair::title_case_lines(doc) {
+        for token in &mut parts.tokens[line] {
+            token.headline = true;
+        }
+    }
     let tags = decode(&parts, &mut &MODEL.first, None);
     parts.set_first_pass(&tags);
     let tags = decode(&parts, &mut &MODEL.second, None);
@@ -270,7 +275,7 @@ pub(crate) fn decode<S: Scorer>(
                 }
                 scorer.tick();
             }
-            if capitalised {
+            if capitalised && !token.headline {
                 let count =
                     &mut history.entry(token.lower).or_default()[kind_of(predicted).unwrap_or(4)];
                 *count = count.saturating_add(1);

@@ -1,0 +1,527 @@
+//! Corrections a careful reader makes to the tagger's names, from what the document itself and
+//! plain facts say. The tagger reads one sentence at a time with local features; these rules see
+//! what it cannot:
+//! - a headline in title case capitalises every word, so a name there stands only where the body
+//!   names it too ("Obama Sees …" → "Obama");
+//! - a possessive ends a name ("The Post’s requests" → "Post");
+//! - "Ministry of …", "Council of …" open an organisation's name, and a name ending in "Party",
+//!   "Court" or "Embassy" is an organisation's, with the capitalised words before it
+//!   ("Cambodia National Rescue Party");
+//! - lists of facts settle a type: international organisations, countries and regions of the
+//!   world, given names before a surname.
+//!
+//! Every rule reads each name or token a bounded number of times, so repair is linear.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use super::gazetteer::{
+    is_country_or_region, is_first_name, is_known_organisation, is_last_name, is_place_or_people,
+    is_sentence_opener, is_title,
+};
+use super::tagger::Tagged;
+use crate::analysis::text::Document;
+use crate::analysis::{EntityType, Span};
+
+/// Words that open an organisation's name before "of": "Ministry of Justice".
+const HEADS_BEFORE_OF: &[&str] = &[
+    "Academy",
+    "Agency",
+    "Association",
+    "Bank",
+    "Board",
+    "Bureau",
+    "Chamber",
+    "College",
+    "Commission",
+    "Committee",
+    "Council",
+    "Court",
+    "Department",
+    "Embassy",
+    "Federation",
+    "Institute",
+    "League",
+    "Ministry",
+    "Office",
+    "Organisation",
+    "Organization",
+    "Secretariat",
+    "Society",
+    "University",
+];
+
+/// Words that end an organisation's name: "… Party", "… Court".
+const LAST_WORDS: &[&str] = &[
+    "Agency",
+    "Army",
+    "Assembly",
+    "Association",
+    "Authority",
+    "Bank",
+    "Board",
+    "Bureau",
+    "Commission",
+    "Committee",
+    "Consulate",
+    "Corporation",
+    "Council",
+    "Court",
+    "Department",
+    "Embassy",
+    "Federation",
+    "Forces",
+    "Foundation",
+    "Institute",
+    "Ministry",
+    "Navy",
+    "Organisation",
+    "Organization",
+    "Parliament",
+    "Party",
+    "Secretariat",
+    "Senate",
+    "Society",
+    "Tribunal",
+    "University",
+];
+
+/// Corrects the tagger's names of `doc`; the result is in document order, without overlaps.
+pub(crate) fn repair(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
+    let names: Vec<Tagged> = tagged
+        .iter()
+        .filter_map(|t| cut_at_possessive(doc, t))
+        .collect();
+    let names = headlines(doc, names);
+    let names = overlay(names, organisations_of(doc));
+    let mut names = extend_organisations(doc, names);
+    for name in &mut names {
+        name.kind = retype(doc, name);
+    }
+    names
+}
+
+/// The token's text without a lower-case compound tail: "Court-dissolved" → "Court".
+fn stem(word: &str) -> &str {
+    match word.split_once('-') {
+        Some((head, tail)) if tail.starts_with(char::is_lowercase) && !head.is_empty() => head,
+        _ => word,
+    }
+}
+
+fn has_compound_tail(word: &str) -> bool {
+    stem(word).len() < word.len()
+}
+
+fn capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_possessive(word: &str) -> bool {
+    matches!(word, "’s" | "'s" | "’" | "'")
+}
+
+/// "Post ’s requests" → "Post": a possessive followed by lower-case words ends the name
+/// ("Cambodian People’s Party" keeps its possessive).
+fn cut_at_possessive(doc: &Document, t: &Tagged) -> Option<Tagged> {
+    let range = t.tokens.clone();
+    let cut = (range.start + 1..range.end).find(|&i| {
+        is_possessive(doc.token_text(i))
+            && (i + 1 == range.end || !capitalised(doc.token_text(i + 1)))
+    });
+    let end = cut.unwrap_or(range.end);
+    (end > range.start).then_some(Tagged {
+        tokens: range.start..end,
+        kind: t.kind,
+    })
+}
+
+/// Short words a title-case headline leaves in lower case.
+fn is_minor_word(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "a" | "an"
+            | "the"
+            | "and"
+            | "or"
+            | "but"
+            | "nor"
+            | "of"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "for"
+            | "from"
+            | "by"
+            | "with"
+            | "as"
+            | "if"
+            | "vs"
+            | "via"
+            | "into"
+            | "over"
+            | "after"
+            | "amid"
+            | "is"
+            | "are"
+            | "be"
+    )
+}
+
+/// The token ranges of the headlines written in title case: in the lines that open the document
+/// (before its first line of prose), a line of a few words, each capitalised bar short function
+/// words, with no digits or commas (a score line, a list of names) and some lower case (a line in
+/// capitals is read by the tagger's headline features instead).
+pub(crate) fn title_case_lines(doc: &Document) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    for paragraph in &doc.paragraphs {
+        let first = doc.sentences.get(paragraph.sentences.start);
+        let last = doc.sentences.get(paragraph.sentences.end.wrapping_sub(1));
+        let (Some(first), Some(last)) = (first, last) else {
+            continue;
+        };
+        let tokens = first.tokens.start..last.tokens.end;
+        let words: Vec<&str> = tokens
+            .clone()
+            .map(|i| doc.token_text(i))
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+            .filter(|w| !is_minor_word(w))
+            .collect();
+        let title_case = words.iter().all(|w| capitalised(w));
+        if !title_case && words.len() >= 8 {
+            break;
+        }
+        let text = doc.slice(paragraph.span);
+        if title_case
+            && words.len() >= 4
+            && tokens.len() <= 30
+            && text.contains(char::is_lowercase)
+            && !text.contains(|c: char| c.is_ascii_digit() || c == ',')
+        {
+            lines.push(tokens);
+        }
+    }
+    lines
+}
+
+fn key(doc: &Document, tokens: Range<usize>) -> String {
+    tokens
+        .map(|i| doc.token_text(i).to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Names inside a title-case headline are kept where the body names them (in full, or a part of
+/// them: "Obama Sees" → "Obama"), and where a fact list vouches for them; the rest are the
+/// headline's capitals.
+fn headlines(doc: &Document, names: Vec<Tagged>) -> Vec<Tagged> {
+    let lines = title_case_lines(doc);
+    if lines.is_empty() {
+        return names;
+    }
+    let in_line = |t: &Tagged| {
+        let at = lines.partition_point(|l| l.end <= t.tokens.start);
+        lines.get(at).is_some_and(|l| l.start <= t.tokens.start)
+    };
+    // The body's names and the words of its people's names, with their types.
+    let mut body: HashMap<String, EntityType> = HashMap::new();
+    for t in names.iter().filter(|t| !in_line(t)) {
+        body.entry(key(doc, t.tokens.clone())).or_insert(t.kind);
+        if t.kind == EntityType::Person {
+            for i in t.tokens.clone() {
+                body.entry(doc.token_text(i).to_lowercase())
+                    .or_insert(EntityType::Person);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(names.len());
+    for t in names {
+        if !in_line(&t) || vouched(doc, &t) {
+            out.push(t);
+            continue;
+        }
+        let range = t.tokens.clone();
+        // The longest part of the name that the body names, with the body's type.
+        let part = (1..=range.len()).rev().find_map(|len| {
+            (range.start..=range.end - len)
+                .map(|s| s..s + len)
+                .find_map(|r| body.get(&key(doc, r.clone())).map(|&kind| (r, kind)))
+        });
+        if let Some((tokens, kind)) = part {
+            out.push(Tagged { tokens, kind });
+        }
+    }
+    out
+}
+
+/// Whether a fact list vouches for a name: a known place or organisation, or a person whose
+/// first word is a given name.
+fn vouched(doc: &Document, t: &Tagged) -> bool {
+    let text = doc.slice(Span::new(
+        doc.tokens[t.tokens.start].span.begin,
+        doc.tokens[t.tokens.end - 1].span.end,
+    ));
+    is_country_or_region(text)
+        || is_place_or_people(text)
+        || is_known_organisation(text)
+        || (t.kind == EntityType::Person
+            && t.tokens.len() >= 2
+            && is_first_name(doc.token_text(t.tokens.start)))
+}
+
+/// "Council of Ministers", "Ministry of Foreign Affairs and International Cooperation": a head
+/// word, "of", and the capitalised words (and connectors between them) that follow.
+fn organisations_of(doc: &Document) -> Vec<Tagged> {
+    let word = |i: usize| doc.token_text(i);
+    let n = doc.tokens.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 2 < n {
+        if !(HEADS_BEFORE_OF.contains(&word(i)) && word(i + 1) == "of") {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 2;
+        if word(end) == "the" && end + 1 < n {
+            end += 1;
+        }
+        let mut last = None;
+        while end < n {
+            let w = word(end);
+            if capitalised(w) && w.chars().any(char::is_alphabetic) && !is_title(w) {
+                end += 1;
+                last = Some(end);
+                if has_compound_tail(w) {
+                    break;
+                }
+            } else if matches!(w, "of" | "and" | "for" | "&")
+                && last == Some(end)
+                && end + 1 < n
+                && capitalised(word(end + 1))
+                && !is_title(word(end + 1))
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        match last {
+            Some(end) => {
+                out.push(Tagged {
+                    tokens: i..end,
+                    kind: EntityType::Organization,
+                });
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Lays `over` on `names`: a name that overlaps one of `over` gives way to it, except that an
+/// organisation reaching further left keeps its start ("US Department" + "Department of State"
+/// → "US Department of State"). Both lists are in document order; the result is too.
+fn overlay(names: Vec<Tagged>, over: Vec<Tagged>) -> Vec<Tagged> {
+    if over.is_empty() {
+        return names;
+    }
+    let mut out: Vec<Tagged> = Vec::with_capacity(names.len() + over.len());
+    let mut names = names.into_iter().peekable();
+    for mut o in over {
+        while let Some(t) = names.next_if(|t| t.tokens.start < o.tokens.end) {
+            if t.tokens.end <= o.tokens.start {
+                out.push(t);
+            } else if t.tokens.start < o.tokens.start && t.kind == EntityType::Organization {
+                o.tokens.start = t.tokens.start;
+            }
+        }
+        while out.last().is_some_and(|p| p.tokens.end > o.tokens.start) {
+            out.pop();
+        }
+        out.push(o);
+    }
+    out.extend(names);
+    out
+}
+
+/// A name ending in an organisation's last word takes the capitalised words just before it,
+/// and a name right before them: "Cambodia" + "National Rescue Party" → one name.
+fn extend_organisations(doc: &Document, names: Vec<Tagged>) -> Vec<Tagged> {
+    let word = |i: usize| doc.token_text(i);
+    let sentence_starts: HashSet<usize> = doc.sentences.iter().map(|s| s.tokens.start).collect();
+    let mut out: Vec<Tagged> = Vec::with_capacity(names.len());
+    for mut t in names {
+        let last = word(t.tokens.end - 1);
+        if LAST_WORDS.contains(&stem(last)) {
+            let mut start = t.tokens.start;
+            loop {
+                let previous = out.last().filter(|p| {
+                    p.tokens.end == start && !has_compound_tail(word(p.tokens.end - 1))
+                });
+                if let Some(p) = previous {
+                    start = p.tokens.start;
+                    out.pop();
+                    continue;
+                }
+                if start == 0 {
+                    break;
+                }
+                let w = word(start - 1);
+                let opener = sentence_starts.contains(&(start - 1)) && is_sentence_opener(w);
+                if capitalised(w)
+                    && w.chars()
+                        .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+                    && !has_compound_tail(w)
+                    && !is_title(w)
+                    && !opener
+                    && out.last().is_none_or(|p| p.tokens.end < start)
+                {
+                    start -= 1;
+                } else {
+                    break;
+                }
+            }
+            t.tokens.start = start;
+            t.kind = EntityType::Organization;
+        }
+        out.push(t);
+    }
+    out
+}
+
+/// The type that facts give a name, else the tagger's.
+fn retype(doc: &Document, t: &Tagged) -> EntityType {
+    let span = Span::new(
+        doc.tokens[t.tokens.start].span.begin,
+        doc.tokens[t.tokens.end - 1].span.end,
+    );
+    let text = doc.slice(span);
+    if is_known_organisation(text) {
+        return EntityType::Organization;
+    }
+    if t.kind != EntityType::Location && is_country_or_region(text) && t.tokens.len() >= 2 {
+        return EntityType::Location;
+    }
+    // "the Trump administration", "the Clinton campaign": a person's name before what a
+    // person leads.
+    let next = doc
+        .tokens
+        .get(t.tokens.end)
+        .map(|_| doc.token_text(t.tokens.end));
+    if t.kind == EntityType::Misc
+        && t.tokens.len() == 1
+        && next.is_some_and(|w| {
+            matches!(
+                w,
+                "administration" | "campaign" | "presidency" | "government"
+            )
+        })
+        && (is_last_name(text) || is_first_name(text))
+        && !is_place_or_people(text)
+    {
+        return EntityType::Person;
+    }
+    t.kind
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::entities::extract;
+    use crate::analysis::text::Document;
+    use crate::analysis::{Entity, EntityType};
+
+    fn entities(text: &str) -> Vec<(String, EntityType, Vec<String>)> {
+        let doc = Document::new(text);
+        extract(&doc)
+            .into_iter()
+            .map(
+                |Entity {
+                     name,
+                     kind,
+                     mentions,
+                     ..
+                 }| {
+                    let texts = mentions
+                        .iter()
+                        .map(|m| m.span.text(text).to_owned())
+                        .collect();
+                    (name, kind, texts)
+                },
+            )
+            .collect()
+    }
+
+    fn typed(text: &str, name: &str) -> Option<EntityType> {
+        entities(text)
+            .into_iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, kind, _)| kind)
+    }
+
+    #[test]
+    fn a_headline_keeps_only_the_names_the_body_gives() {
+        let text = "Obama Sees Personal Insult if Voters Stay Home\n\n\
+                    President Obama said on Saturday that he would take it personally.";
+        let found = entities(text);
+        assert!(found.iter().all(|(n, _, _)| n != "Obama Sees"), "{found:?}");
+        let obama = found.iter().find(|(n, _, _)| n == "Obama").expect("Obama");
+        assert_eq!(obama.1, EntityType::Person);
+        assert_eq!(obama.2.len(), 2, "the headline's mention joins the body's");
+    }
+
+    #[test]
+    fn a_possessive_ends_a_name() {
+        let text = "The embassy did not respond to The Post’s requests for comment.";
+        let found = entities(text);
+        assert!(
+            found.iter().all(|(n, _, _)| !n.contains("requests")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_head_and_of_open_an_organisation() {
+        let text = "Speaking at the Council of Ministers on Thursday, he said the Ministry of \
+                    Foreign Affairs and International Cooperation would reply.";
+        assert_eq!(
+            typed(text, "Council of Ministers"),
+            Some(EntityType::Organization)
+        );
+        assert_eq!(
+            typed(
+                text,
+                "Ministry of Foreign Affairs and International Cooperation"
+            ),
+            Some(EntityType::Organization)
+        );
+    }
+
+    #[test]
+    fn a_party_takes_the_capitalised_words_before_it_but_not_a_compound() {
+        let text = "Kem Sokha led the Supreme Court-dissolved Cambodia National Rescue Party \
+                    until November.";
+        let found = entities(text);
+        assert_eq!(
+            typed(text, "Cambodia National Rescue Party"),
+            Some(EntityType::Organization),
+            "{found:?}"
+        );
+        assert_eq!(typed(text, "Supreme Court"), Some(EntityType::Organization));
+    }
+
+    #[test]
+    fn facts_settle_the_type() {
+        let text = "Officials of Asean met the deputy secretary for South and Southeast Asia \
+                    in Jakarta.";
+        assert_eq!(typed(text, "Asean"), Some(EntityType::Organization));
+        assert_eq!(typed(text, "Southeast Asia"), Some(EntityType::Location));
+    }
+
+    #[test]
+    fn a_name_before_an_administration_is_a_person() {
+        let text = "Since then, the Trump administration has withdrawn its support.";
+        assert_eq!(typed(text, "Trump"), Some(EntityType::Person));
+    }
+}
