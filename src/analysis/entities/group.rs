@@ -157,7 +157,7 @@ fn is_given_name_at_start(word: &str) -> bool {
 }
 
 /// The lower-cased forms of the words the document writes in lower case.
-fn lower_case_words(doc: &Document) -> HashSet<String> {
+pub(crate) fn lower_case_words(doc: &Document) -> HashSet<String> {
     (0..doc.tokens.len())
         .map(|i| doc.token_text(i))
         .filter(|w| w.chars().next().is_some_and(char::is_lowercase))

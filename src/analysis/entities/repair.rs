@@ -91,6 +91,7 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
     let names: Vec<Tagged> = tagged
         .iter()
         .filter_map(|t| cut_at_possessive(doc, t))
+        .filter_map(|t| drop_opener(doc, t))
         .collect();
     let names = headlines(doc, names);
     let names = overlay(names, organisations_of(doc));
@@ -98,7 +99,37 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
     for name in &mut names {
         name.kind = retype(doc, name);
     }
+    cut_common_tails(doc, &mut names);
     names
+}
+
+/// "President Obama Speech at …": a person's name whose last word the document also writes in
+/// lower case ("speech"), and whose other words it uses alone as a person's name elsewhere
+/// ("Obama"), ends before that word.
+fn cut_common_tails(doc: &Document, names: &mut [Tagged]) {
+    let alone: HashSet<String> = names
+        .iter()
+        .filter(|t| t.kind == EntityType::Person && t.tokens.len() == 1)
+        .map(|t| doc.token_text(t.tokens.start).to_lowercase())
+        .collect();
+    let mut lower: Option<HashSet<String>> = None;
+    for t in names.iter_mut() {
+        if t.kind != EntityType::Person || t.tokens.len() != 2 {
+            continue;
+        }
+        let (first, last) = (
+            doc.token_text(t.tokens.start),
+            doc.token_text(t.tokens.end - 1),
+        );
+        if alone.contains(&first.to_lowercase())
+            && !is_first_name(first)
+            && lower
+                .get_or_insert_with(|| super::group::lower_case_words(doc))
+                .contains(&last.to_lowercase())
+        {
+            t.tokens.end -= 1;
+        }
+    }
 }
 
 /// The token's text without a lower-case compound tail: "Court-dissolved" → "Court".
@@ -134,6 +165,54 @@ fn cut_at_possessive(doc: &Document, t: &Tagged) -> Option<Tagged> {
         tokens: range.start..end,
         kind: t.kind,
     })
+}
+
+/// "And Trump didn’t apologize": a conjunction or sentence adverb opening a sentence is no part
+/// of the name after it.
+fn drop_opener(doc: &Document, t: Tagged) -> Option<Tagged> {
+    let first = doc.token_text(t.tokens.start);
+    let opens_sentence = doc.sentences[doc
+        .sentences
+        .partition_point(|s| s.tokens.end <= t.tokens.start)
+        .min(doc.sentences.len() - 1)]
+    .tokens
+    .start
+        == t.tokens.start;
+    let opener = matches!(
+        first.to_lowercase().as_str(),
+        "and"
+            | "but"
+            | "or"
+            | "so"
+            | "yet"
+            | "nor"
+            | "however"
+            | "meanwhile"
+            | "instead"
+            | "still"
+            | "also"
+            | "then"
+            | "before"
+            | "after"
+            | "when"
+            | "while"
+            | "since"
+            | "although"
+            | "though"
+            | "if"
+            | "as"
+            | "even"
+            | "now"
+            | "today"
+            | "yesterday"
+    );
+    if t.tokens.len() >= 2 && opens_sentence && opener {
+        return Some(Tagged {
+            tokens: t.tokens.start + 1..t.tokens.end,
+            kind: t.kind,
+        });
+    }
+    Some(t)
 }
 
 /// Short words a title-case headline leaves in lower case.
@@ -186,7 +265,7 @@ pub(crate) fn title_case_lines(doc: &Document) -> Vec<Range<usize>> {
             .clone()
             .map(|i| doc.token_text(i))
             .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-            .filter(|w| !is_minor_word(w))
+            .filter(|w| !is_minor_word(w) && !w.contains(['\'', '’']))
             .collect();
         let title_case = words.iter().all(|w| capitalised(w));
         if !title_case && words.len() >= 8 {

@@ -480,7 +480,7 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
-                || (i > start && w.len() > 4 && (w.ends_with("ed") || w.ends_with("ly")))
+                || (i > start && w.len() >= 4 && (w.ends_with("ed") || w.ends_with("ly")))
             {
                 break;
             } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
@@ -667,6 +667,16 @@ impl<'a, 't> Attributor<'a, 't> {
             Phrase::Name(run) => Some(self.name(run.clone())),
             Phrase::Description(range) => {
                 let start = range.start;
+                // "the IMF report stated": a document speaks for whoever wrote it.
+                if range.len() >= 2
+                    && lexicon::is_document_noun(self.word(range.end - 1))
+                    && let Some(run) = names::run_ending_at(doc, start, range.end - 1)
+                    && !lexicon::is_determiner(self.word(run.start))
+                    && (run.start == start
+                        || run.start == start + 1 && lexicon::is_determiner(self.word(start)))
+                {
+                    return Some(self.name(run));
+                }
                 let span = span_of(doc, &(start..range.end));
                 let head = self.word(range.end - 1);
                 let group = lexicon::is_org_head(head);

@@ -353,6 +353,28 @@ pub fn is_name_connector(word: &str) -> bool {
     )
 }
 
+/// Nouns for what an organisation publishes, which speak for it: "the IMF report stated".
+pub fn is_document_noun(word: &str) -> bool {
+    matches!(
+        word,
+        "report"
+            | "statement"
+            | "release"
+            | "letter"
+            | "study"
+            | "memo"
+            | "filing"
+            | "survey"
+            | "analysis"
+            | "document"
+            | "website"
+            | "tweet"
+            | "post"
+            | "editorial"
+            | "ad"
+    )
+}
+
 /// Capitalised words that are titles or roles, not part of a person's name.
 pub fn is_title(word: &str) -> bool {
     let mut buf = [0; 24];
@@ -372,6 +394,10 @@ pub fn is_title(word: &str) -> bool {
                 | "rep"
                 | "rep."
                 | "representative"
+                | "del."
+                | "delegate"
+                | "amb."
+                | "atty."
                 | "gov"
                 | "gov."
                 | "governor"

@@ -225,3 +225,25 @@ fn adversarial_inputs_do_not_panic() {
     let found = quotes(text);
     assert!(found.iter().all(|q| !q.0.contains("prose")));
 }
+
+#[test]
+fn a_report_speaks_for_its_organisation() {
+    let text = "The International Monetary Fund (IMF) cut its forecast on Tuesday.\n\n\
+                “The impact remains unclear,” the IMF report stated.";
+    assert_eq!(speakers(text), [some("International Monetary Fund")]);
+}
+
+#[test]
+fn an_abbreviated_title_does_not_end_the_sentence() {
+    assert_eq!(
+        speakers("“This is a waste of time,” said Del. Stacey Plaskett of the Virgin Islands."),
+        [some("Stacey Plaskett")]
+    );
+}
+
+#[test]
+fn a_conjunction_opening_the_sentence_is_no_part_of_the_name() {
+    let text = "Donald Trump spoke on Friday. And Trump did not apologize.\n\n\
+                “I finished it,” he said.";
+    assert_eq!(speakers(text), [some("Donald Trump")]);
+}

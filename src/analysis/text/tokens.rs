@@ -8,9 +8,10 @@ use crate::analysis::Span;
 /// ("U.S.") are recognised by shape and need not be listed.
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Gen", "Lt", "Col", "Maj", "Capt",
-    "Sgt", "Adm", "Cmdr", "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Inc", "Corp", "Co", "Ltd",
-    "Bros", "No", "Nos", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct",
-    "Nov", "Dec", "Ave", "Blvd", "Dept", "Univ", "approx", "est", "Fig", "al",
+    "Sgt", "Adm", "Cmdr", "Gov", "Sen", "Rep", "Del", "Amb", "Atty", "Rev", "Hon", "Pres", "Inc",
+    "Corp", "Co", "Ltd", "Bros", "No", "Nos", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "Ave", "Blvd", "Dept", "Univ", "approx", "est", "Fig",
+    "al",
 ];
 
 fn is_opening(c: char) -> bool {
