@@ -695,10 +695,23 @@ impl<'a, 't> Attributor<'a, 't> {
                         pronoun: false,
                     });
                 }
+                // "the US embassy" is the entity US Embassy when it names nothing else.
+                let entity = self.entity_at(span);
+                let named = (start..range.end)
+                    .find(|&i| !lexicon::is_determiner(self.word(i)))
+                    .map(|first| span_of(doc, &(first..range.end)));
+                let name = match (entity, named) {
+                    (Some(e), Some(named))
+                        if self.entities[e].mentions.iter().any(|m| m.span == named) =>
+                    {
+                        self.canonical(named, Some(e))
+                    }
+                    _ => doc.slice(span).to_owned(),
+                };
                 Some(Who {
-                    name: doc.slice(span).to_owned(),
+                    name,
                     span: Some(span),
-                    entity: self.entity_at(span),
+                    entity,
                     person: false,
                     group,
                     pronoun: false,

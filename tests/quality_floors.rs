@@ -1,0 +1,98 @@
+//! Floors under the entity tagger's and the quote extractor's quality, measured on the
+//! development sets beside the repository (not redistributed) with the project's scorers. The
+//! figures themselves come from `scripts/eval` (and README's quality section).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn shared(path: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")).join(path)
+}
+
+/// The development set's lines, or `None` (a skip) outside CI when it is missing.
+fn dev_set(name: &str) -> Option<Vec<Value>> {
+    let path = shared(&format!("data/{name}"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+                .collect(),
+        ),
+        Err(_) if std::env::var_os("CI").is_some() => panic!("{} is missing in CI", path.display()),
+        Err(_) => {
+            eprintln!("{} is missing; skipping", path.display());
+            None
+        }
+    }
+}
+
+/// Writes one prediction a document and scores them with `scorer` (which prints JSON).
+fn score(
+    gold: &str,
+    items: &[Value],
+    predict: fn(&str, &str) -> Value,
+    scorer: &str,
+    options: &[&str],
+) -> Value {
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    for item in items {
+        let id = item["id"].as_str().expect("id");
+        let text = item["text"].as_str().expect("text");
+        writeln!(file, "{}", predict(id, text)).expect("written");
+    }
+    let output = Command::new("python3")
+        .arg(shared(&format!("eval/{scorer}")))
+        .arg(shared(&format!("data/{gold}")))
+        .arg(file.path())
+        .args(options)
+        .arg("--json")
+        .output()
+        .expect("python3 runs the scorer");
+    assert!(
+        output.status.success(),
+        "{scorer} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the scorer prints JSON")
+}
+
+#[test]
+fn entities_typed_f1_on_conll_dev_holds_its_floor() {
+    let gold = "conll2003-dev.jsonl";
+    let Some(items) = dev_set(gold) else { return };
+    let result = score(
+        gold,
+        &items,
+        docsift::evaluation::ner::predict,
+        "score_ner.py",
+        &[],
+    );
+    let f1 = result["typed"]["f1"].as_f64().expect("typed F1");
+    assert!(f1 >= 0.91, "typed F1 {f1:.4}");
+}
+
+#[test]
+fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
+    let gold = "polnear-dev.jsonl";
+    let Some(items) = dev_set(gold) else { return };
+    let result = score(
+        gold,
+        &items,
+        docsift::evaluation::quotes::predict,
+        "score_quotes.py",
+        &["--use-silver", "--kinds", "direct"],
+    );
+    let overlap = &result["quote_overlap"];
+    let precision = overlap["precision"].as_f64().expect("precision");
+    let recall = overlap["recall"].as_f64().expect("recall");
+    let speakers = result["speaker_on_exact"]["accuracy"]
+        .as_f64()
+        .expect("speaker accuracy");
+    assert!(precision >= 0.97, "quote precision {precision:.4}");
+    assert!(recall >= 0.97, "quote recall {recall:.4}");
+    assert!(speakers >= 0.90, "speaker accuracy {speakers:.4}");
+}
