@@ -470,6 +470,16 @@ fn extend_organisations(doc: &Document, names: Vec<Tagged>) -> Vec<Tagged> {
     out
 }
 
+/// Endings of surnames that place names rarely have: "Milosevic", "Kuchma" does not, but
+/// "Yanukovych", "Timoshenko", "Ceausescu", "Kwasniewski", "Papandreou" do.
+fn has_surname_ending(word: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "vic", "vić", "vich", "vych", "enko", "escu", "ski", "sky", "wicz", "poulos", "idis",
+        "akis", "ou", "shvili", "dze", "yan",
+    ];
+    word.chars().count() > 4 && ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
 /// The type that facts give a name, else the tagger's.
 fn retype(doc: &Document, t: &Tagged) -> EntityType {
     let span = Span::new(
@@ -482,6 +492,19 @@ fn retype(doc: &Document, t: &Tagged) -> EntityType {
     }
     if t.kind != EntityType::Location && is_country_or_region(text) && t.tokens.len() >= 2 {
         return EntityType::Location;
+    }
+    // "Slobodan Milosevic": a place no list knows whose last word ends like a surname of the
+    // Slavic, Baltic, Romanian or Greek kind is a person.
+    if t.kind == EntityType::Location
+        && t.tokens.len() == 2
+        && !is_country_or_region(text)
+        && t.tokens.clone().all(|i| {
+            let w = doc.token_text(i);
+            capitalised(w) && w.chars().all(char::is_alphabetic) && !is_place_or_people(w)
+        })
+        && has_surname_ending(doc.token_text(t.tokens.end - 1))
+    {
+        return EntityType::Person;
     }
     // "the Trump administration", "the Clinton campaign": a person's name before what a
     // person leads.
@@ -602,5 +625,13 @@ mod tests {
     fn a_name_before_an_administration_is_a_person() {
         let text = "Since then, the Trump administration has withdrawn its support.";
         assert_eq!(typed(text, "Trump"), Some(EntityType::Person));
+    }
+
+    #[test]
+    fn a_surname_ending_makes_an_unknown_place_a_person() {
+        let text = "Serbians rose in opposition to Slobodan Milosevic in 2000.";
+        assert_eq!(typed(text, "Slobodan Milosevic"), Some(EntityType::Person));
+        let text = "The delegates flew to Phnom Penh on Monday.";
+        assert_eq!(typed(text, "Phnom Penh"), Some(EntityType::Location));
     }
 }
