@@ -292,8 +292,14 @@ impl<'a, 't> Attributor<'a, 't> {
         let phrase = if self.word(verb).eq_ignore_ascii_case("according") {
             self.forward(verb + 2, window.end)
         } else if self.word(verb).ends_with("ing") {
-            // "Trump attacked Clinton ..., saying, “…”": the clause's subject speaks.
-            self.clause_subject(window.start, verb)
+            // "footage of Trump saying “…”": the name right before the participle speaks;
+            // "Trump attacked Clinton ..., saying, “…”": else the clause's subject does.
+            let adjacent = (verb > window.start && is_capitalised(self.word(verb - 1)))
+                .then(|| self.backward_core(window.start, verb))
+                .flatten()
+                .filter(|p| matches!(p, Phrase::Name(_)));
+            adjacent
+                .or_else(|| self.clause_subject(window.start, verb))
                 .or_else(|| self.backward(window.start, verb))
         } else {
             self.backward(window.start, verb)

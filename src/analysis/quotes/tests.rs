@@ -247,3 +247,10 @@ fn a_conjunction_opening_the_sentence_is_no_part_of_the_name() {
                 “I finished it,” he said.";
     assert_eq!(speakers(text), [some("Donald Trump")]);
 }
+
+#[test]
+fn the_name_before_a_participle_speaks() {
+    let text = "The spot concludes with footage of Trump saying during the debate, \
+                “That makes me smart,” when Clinton blasted him.";
+    assert_eq!(speakers(text), [some("Trump")]);
+}
