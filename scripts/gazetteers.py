@@ -117,6 +117,25 @@ def write(out_dir, name, words):
     print(f"{name}: {len(words)}")
 
 
+def census_frequencies(path, limit):
+    out = {}
+    with open(os.path.join(os.path.dirname(names.__file__), path)) as f:
+        for line in f:
+            fields = line.split()
+            out[fields[0].capitalize()] = float(fields[1])
+            if len(out) >= limit:
+                break
+    return out
+
+
+def gendered(mine, theirs, surnames):
+    """Common given names (the thousand most frequent) that are, at least ten to one, borne by
+    one sex in the census, and that are no common surname ("Kim", "Lee", "Young" are family
+    names that come first in Korean and Chinese names)."""
+    common = list(mine.items())[:1000]
+    return [n for n, f in common if f >= 10 * theirs.get(n, 0.0) and n not in surnames]
+
+
 def census(path, limit):
     out = []
     with open(os.path.join(os.path.dirname(names.__file__), path)) as f:
@@ -168,6 +187,11 @@ def main():
     write(out_dir, "nationalities", NATIONALITIES)
     write(out_dir, "first_names", census("dist.male.first", 1500) + census("dist.female.first", 2500))
     write(out_dir, "last_names", census("dist.all.last", 15000))
+    male = census_frequencies("dist.male.first", 1500)
+    female = census_frequencies("dist.female.first", 2500)
+    surnames = set(census("dist.all.last", 1000))
+    write(out_dir, "male_names", gendered(male, female, surnames))
+    write(out_dir, "female_names", gendered(female, male, surnames))
     write(out_dir, "org_suffixes", ORG_SUFFIXES)
     write(out_dir, "org_heads", ORG_HEADS)
     write(out_dir, "person_titles", PERSON_TITLES)

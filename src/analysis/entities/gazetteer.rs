@@ -173,6 +173,36 @@ static PHRASES: LazyLock<[HashSet<String>; 2]> = LazyLock::new(|| {
     ]
 });
 
+/// The sex a given name is borne by, where the census says so at least ten to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+static GIVEN_NAMES: LazyLock<HashMap<String, Gender>> = LazyLock::new(|| {
+    let lists = [
+        (
+            include_str!("../../../data/gazetteers/male_names.txt"),
+            Gender::Male,
+        ),
+        (
+            include_str!("../../../data/gazetteers/female_names.txt"),
+            Gender::Female,
+        ),
+    ];
+    lists
+        .iter()
+        .flat_map(|&(text, gender)| text.lines().map(move |l| (l.trim().to_lowercase(), gender)))
+        .filter(|(name, _)| !name.is_empty())
+        .collect()
+});
+
+/// The sex a given name ("Melanie", "Donald") is mostly borne by, if the census tells.
+pub fn gender_of(given_name: &str) -> Option<Gender> {
+    GIVEN_NAMES.get(&given_name.to_lowercase()).copied()
+}
+
 /// Whether a name is a country, a capital or a region of the world ("Southeast Asia").
 pub(crate) fn is_country_or_region(name: &str) -> bool {
     PHRASES[0].contains(&name.to_lowercase())

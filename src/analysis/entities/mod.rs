@@ -19,6 +19,7 @@ pub mod train;
 use super::text::Document;
 use super::{Entity, Span};
 
+pub use gazetteer::{Gender, gender_of};
 pub use group::resolve_name;
 pub use salience::rank;
 

@@ -13,9 +13,12 @@ use std::ops::Range;
 use super::lexicon::{self, Pronoun};
 use super::marks::Marked;
 use super::names::{self, NameKind, Registry, is_capitalised, is_word, span_of};
+use crate::analysis::entities::{Gender, gender_of};
 use crate::analysis::text::Document;
 use crate::analysis::{Entity, EntityType, Span};
 
+/// How many people named earlier a pronoun may refer to.
+const MAX_PEOPLE: usize = 16;
 /// The longest subject phrase read, in tokens.
 const MAX_PHRASE: usize = 12;
 /// How far after a quote's subject its speech verb may be: "Sok Eysan, a spokesman for the
@@ -72,7 +75,8 @@ pub struct Attributor<'a, 't> {
     entities: &'a [Entity],
     /// Every proper mention, ordered by begin: (span, entity index).
     mentions: Vec<(Span, usize)>,
-    last_person: Option<Who>,
+    /// The people last named as subjects or speakers, the latest last.
+    people: Vec<Who>,
     last_group: Option<Who>,
     last_speaker: Option<Who>,
 }
@@ -90,7 +94,7 @@ impl<'a, 't> Attributor<'a, 't> {
             registry,
             entities,
             mentions,
-            last_person: None,
+            people: Vec::new(),
             last_group: None,
             last_speaker: None,
         }
@@ -660,7 +664,7 @@ impl<'a, 't> Attributor<'a, 't> {
         match phrase {
             Phrase::Pronoun(i, kind) => {
                 let antecedent = match kind {
-                    Pronoun::Person => self.last_person.as_ref(),
+                    Pronoun::Person => self.person_for(self.word(*i)),
                     Pronoun::Group => self.last_group.as_ref(),
                     Pronoun::Speaker => None,
                 }?;
@@ -742,6 +746,10 @@ impl<'a, 't> Attributor<'a, 't> {
             name_span = full;
             person = true;
         }
+        // "Melanie said": a given name alone is a person's.
+        if tokens.len() == 1 && !group && gender_of(self.word(tokens.start)).is_some() {
+            person = true;
+        }
         let entity = self.entity_at(span);
         let typed = entity.map(|e| self.entities[e].kind);
         match typed {
@@ -780,9 +788,36 @@ impl<'a, 't> Attributor<'a, 't> {
             .map(|&(_, e)| e)
     }
 
+    /// The person "he" or "she" refers to: the latest named whose given name is not of the
+    /// other sex ("she said" after "Melanie … Donald Trump" is Melanie), else the latest.
+    fn person_for(&self, pronoun: &str) -> Option<&Who> {
+        let wanted = if pronoun.eq_ignore_ascii_case("she") {
+            Gender::Female
+        } else {
+            Gender::Male
+        };
+        self.people
+            .iter()
+            .rev()
+            .find(|who| {
+                who.name
+                    .split_whitespace()
+                    .next()
+                    .and_then(gender_of)
+                    .is_none_or(|g| g == wanted)
+            })
+            // Names whose family name comes first ("Chin Malin") mislead the census: when no
+            // one fits, the latest named still does.
+            .or(self.people.last())
+    }
+
     fn remember(&mut self, who: Who) {
         if who.person {
-            self.last_person = Some(who);
+            self.people.retain(|p| p.name != who.name);
+            if self.people.len() == MAX_PEOPLE {
+                self.people.remove(0);
+            }
+            self.people.push(who);
         } else if who.group {
             self.last_group = Some(who);
         }

@@ -254,3 +254,11 @@ fn the_name_before_a_participle_speaks() {
                 “That makes me smart,” when Clinton blasted him.";
     assert_eq!(speakers(text), [some("Trump")]);
 }
+
+#[test]
+fn she_is_the_woman_named_before_not_the_man_named_last() {
+    let text = "“I would,” Melanie said to the TV.\n\n\
+                Donald Trump spoke on, and the crowd cheered.\n\n\
+                “You winning?” she said.";
+    assert_eq!(speakers(text), [some("Melanie"), some("Melanie")]);
+}
