@@ -271,7 +271,7 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
             e
         } else if let Some(e) = person_by_part(&by_part, f) {
             e
-        } else if let Some(&e) = by_acronym.get(&f.key).filter(|&&e| {
+        } else if let Some(&e) = by_acronym.get(undotted(&f.key).as_ref()).filter(|&&e| {
             members[e].iter().any(|&m| found[m].kind == f.kind)
                 || f.kind == EntityType::Organization
         }) {
@@ -377,6 +377,15 @@ fn normalise(text: &str) -> String {
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
     out
+}
+
+/// An acronym without its full stops: "u.s." → "us".
+fn undotted(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains('.') && !key.contains(' ') {
+        key.replace('.', "").into()
+    } else {
+        key.into()
+    }
 }
 
 /// The acronym of a multi-word name, lower-cased: "Royal Cambodian Armed Forces" → "rcaf".
@@ -539,6 +548,21 @@ mod tests {
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "Cambodia National Rescue Party");
         assert_eq!(entities[0].mentions.len(), 3);
+    }
+
+    #[test]
+    fn a_dotted_acronym_joins_its_expansion() {
+        let doc = Document::new("The United States said so. The U.S. envoy left.");
+        let t = tagged(
+            &doc,
+            &[
+                ("United States", EntityType::Location),
+                ("U.S.", EntityType::Location),
+            ],
+        );
+        let entities = group(&doc, &t);
+        assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
+        assert_eq!(entities[0].name, "United States");
     }
 
     #[test]
