@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::gazetteer::{
     is_first_name, is_org_word, is_place_or_people, is_sentence_opener, is_title,
 };
+use super::repair::compound_tail;
 use super::tagger::Tagged;
 use crate::analysis::text::Document;
 use crate::analysis::{Entity, EntityType, Mention, MentionKind, Span};
@@ -52,7 +53,6 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
             people.insert(word(t.tokens.start));
         }
     }
-    let sentence_starts: HashSet<usize> = doc.sentences.iter().map(|s| s.tokens.start).collect();
     let mut lower_words: Option<HashSet<String>> = None;
     let mut out: Vec<Tagged> = Vec::with_capacity(tagged.len());
     for t in tagged {
@@ -79,7 +79,7 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
         if t.kind == EntityType::Person
             && range.len() == 1
             && start > 0
-            && sentence_starts.contains(&(start - 1))
+            && doc.starts_sentence(start - 1)
             && out.last().is_none_or(|p| p.tokens.end < start)
             && is_given_name_at_start(word(start - 1))
             && !lower_words
@@ -161,23 +161,8 @@ pub(crate) fn lower_case_words(doc: &Document) -> HashSet<String> {
     (0..doc.tokens.len())
         .map(|i| doc.token_text(i))
         .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
-        .map(str::to_owned)
+        .map(str::to_lowercase)
         .collect()
-}
-
-/// The lower-case tail of a compound at the end of a name ("-dissolved" of "Court-dissolved"),
-/// or "".
-fn compound_tail(name: &str) -> &str {
-    match name.rfind('-') {
-        Some(at)
-            if at > 0
-                && name[at + 1..].starts_with(char::is_lowercase)
-                && !name[at + 1..].contains(char::is_whitespace) =>
-        {
-            &name[at..]
-        }
-        _ => "",
-    }
 }
 
 /// Groups the tagged names of `doc` into entities, in order of first mention.
@@ -197,13 +182,10 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
         if range.is_empty() {
             continue;
         }
-        let mut span = Span::new(
-            doc.tokens[range.start].span.begin,
-            doc.tokens[range.end - 1].span.end,
-        );
+        let mut span = doc.tokens_span(&range);
         // "Supreme Court-dissolved": an organisation's name ends before a compound's tail.
         if t.kind == EntityType::Organization {
-            span.end = span.begin + doc.slice(span).len() - compound_tail(doc.slice(span)).len();
+            span.end -= compound_tail(doc.token_text(range.end - 1)).len();
         }
         found.push(Found {
             span,

@@ -20,8 +20,8 @@ use super::gazetteer::{
     is_sentence_opener, is_title,
 };
 use super::tagger::Tagged;
+use crate::analysis::EntityType;
 use crate::analysis::text::Document;
-use crate::analysis::{EntityType, Span};
 
 /// Words that open an organisation's name before "of": "Ministry of Justice".
 const HEADS_BEFORE_OF: &[&str] = &[
@@ -132,16 +132,21 @@ fn cut_common_tails(doc: &Document, names: &mut [Tagged]) {
     }
 }
 
-/// The token's text without a lower-case compound tail: "Court-dissolved" → "Court".
-fn stem(word: &str) -> &str {
-    match word.split_once('-') {
-        Some((head, tail)) if tail.starts_with(char::is_lowercase) && !head.is_empty() => head,
-        _ => word,
+/// The lower-case tail of a compound word ("-dissolved" of "Court-dissolved"), or "".
+pub(crate) fn compound_tail(word: &str) -> &str {
+    match word.rfind('-') {
+        Some(at) if at > 0 && word[at + 1..].starts_with(char::is_lowercase) => &word[at..],
+        _ => "",
     }
 }
 
+/// The word without its compound tail: "Court-dissolved" → "Court".
+fn stem(word: &str) -> &str {
+    &word[..word.len() - compound_tail(word).len()]
+}
+
 fn has_compound_tail(word: &str) -> bool {
-    stem(word).len() < word.len()
+    !compound_tail(word).is_empty()
 }
 
 fn capitalised(word: &str) -> bool {
@@ -171,13 +176,7 @@ fn cut_at_possessive(doc: &Document, t: &Tagged) -> Option<Tagged> {
 /// of the name after it.
 fn drop_opener(doc: &Document, t: Tagged) -> Option<Tagged> {
     let first = doc.token_text(t.tokens.start);
-    let opens_sentence = doc.sentences[doc
-        .sentences
-        .partition_point(|s| s.tokens.end <= t.tokens.start)
-        .min(doc.sentences.len() - 1)]
-    .tokens
-    .start
-        == t.tokens.start;
+    let opens_sentence = doc.starts_sentence(t.tokens.start);
     let opener = matches!(
         first.to_lowercase().as_str(),
         "and"
@@ -337,10 +336,7 @@ fn headlines(doc: &Document, names: Vec<Tagged>) -> Vec<Tagged> {
 /// Whether a fact list vouches for a name: a known place or organisation, or a person whose
 /// first word is a given name.
 fn vouched(doc: &Document, t: &Tagged) -> bool {
-    let text = doc.slice(Span::new(
-        doc.tokens[t.tokens.start].span.begin,
-        doc.tokens[t.tokens.end - 1].span.end,
-    ));
+    let text = doc.slice(doc.tokens_span(&t.tokens));
     is_country_or_region(text)
         || is_place_or_people(text)
         || is_known_organisation(text)
@@ -429,7 +425,6 @@ fn overlay(names: Vec<Tagged>, over: Vec<Tagged>) -> Vec<Tagged> {
 /// and a name right before them: "Cambodia" + "National Rescue Party" → one name.
 fn extend_organisations(doc: &Document, names: Vec<Tagged>) -> Vec<Tagged> {
     let word = |i: usize| doc.token_text(i);
-    let sentence_starts: HashSet<usize> = doc.sentences.iter().map(|s| s.tokens.start).collect();
     let mut out: Vec<Tagged> = Vec::with_capacity(names.len());
     for mut t in names {
         let last = word(t.tokens.end - 1);
@@ -448,7 +443,7 @@ fn extend_organisations(doc: &Document, names: Vec<Tagged>) -> Vec<Tagged> {
                     break;
                 }
                 let w = word(start - 1);
-                let opener = sentence_starts.contains(&(start - 1)) && is_sentence_opener(w);
+                let opener = doc.starts_sentence(start - 1) && is_sentence_opener(w);
                 if capitalised(w)
                     && w.chars()
                         .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
@@ -482,11 +477,7 @@ fn has_surname_ending(word: &str) -> bool {
 
 /// The type that facts give a name, else the tagger's.
 fn retype(doc: &Document, t: &Tagged) -> EntityType {
-    let span = Span::new(
-        doc.tokens[t.tokens.start].span.begin,
-        doc.tokens[t.tokens.end - 1].span.end,
-    );
-    let text = doc.slice(span);
+    let text = doc.slice(doc.tokens_span(&t.tokens));
     if is_known_organisation(text) {
         return EntityType::Organization;
     }

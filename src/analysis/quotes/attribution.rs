@@ -678,12 +678,11 @@ impl<'a, 't> Attributor<'a, 't> {
             Phrase::Description(range) => {
                 let start = range.start;
                 // "the IMF report stated": a document speaks for whoever wrote it.
-                if range.len() >= 2
+                let first = start + usize::from(lexicon::is_determiner(self.word(start)));
+                if first + 1 < range.end
                     && lexicon::is_document_noun(self.word(range.end - 1))
-                    && let Some(run) = names::run_ending_at(doc, start, range.end - 1)
-                    && !lexicon::is_determiner(self.word(run.start))
-                    && (run.start == start
-                        || run.start == start + 1 && lexicon::is_determiner(self.word(start)))
+                    && let Some(run) = names::run_ending_at(doc, first, range.end - 1)
+                    && run.start == first
                 {
                     return Some(self.name(run));
                 }

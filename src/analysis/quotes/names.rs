@@ -41,10 +41,7 @@ pub enum NameKind {
 
 /// The span of a token range.
 pub fn span_of(doc: &Document, tokens: &Range<usize>) -> Span {
-    Span::new(
-        doc.tokens[tokens.start].span.begin,
-        doc.tokens[tokens.end - 1].span.end,
-    )
+    doc.tokens_span(tokens)
 }
 
 /// Tells a person's name from an organisation's in the capitalised run `run`.

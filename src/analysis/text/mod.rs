@@ -57,6 +57,21 @@ impl<'t> Document<'t> {
         span.text(self.text)
     }
 
+    /// The span from the first to the last of a non-empty token range.
+    pub fn tokens_span(&self, tokens: &Range<usize>) -> Span {
+        Span::new(
+            self.tokens[tokens.start].span.begin,
+            self.tokens[tokens.end - 1].span.end,
+        )
+    }
+
+    /// Whether a token is the first of its sentence.
+    pub fn starts_sentence(&self, token: usize) -> bool {
+        self.sentences
+            .binary_search_by_key(&token, |s| s.tokens.start)
+            .is_ok()
+    }
+
     /// The tokens of a sentence.
     pub fn sentence_tokens(&self, sentence: usize) -> &[Token] {
         &self.tokens[self.sentences[sentence].tokens.clone()]
