@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::gazetteer::{
     is_first_name, is_org_word, is_place_or_people, is_sentence_opener, is_title,
 };
-use super::repair::compound_tail;
+use super::repair::{Corrections, compound_tail};
 use super::tagger::Tagged;
 use crate::analysis::text::Document;
 use crate::analysis::{Entity, EntityType, Mention, MentionKind, Span};
@@ -44,7 +44,7 @@ struct Found {
 /// - a name ending in a word the document elsewhere uses alone as a person ("H Felter" …
 ///   "Felter") is that person: a short one is retyped (and takes a given name just before
 ///   it), a long one gives up its last two words.
-pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
+pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections) -> Vec<Tagged> {
     let word = |i: usize| doc.token_text(i);
     let capitalised = |i: usize| word(i).chars().next().is_some_and(char::is_uppercase);
     let mut people: HashSet<&str> = HashSet::new();
@@ -62,6 +62,7 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
         let after_title_of =
             range.start >= 2 && word(range.start - 1) == "of" && is_title(word(range.start - 2));
         if after_title_of
+            && corrections.has(Corrections::TITLE_OF)
             && range.len() >= 3
             && (range.end - 2..range.end)
                 .all(|i| capitalised(i) && !is_title(word(i)) && !is_org_word(word(i)))
@@ -76,7 +77,8 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
         // name, unless it is a word the sentence would start with anyway or one the document
         // writes in lower case.
         let start = range.start;
-        if t.kind == EntityType::Person
+        if corrections.has(Corrections::GIVEN_NAME_AT_START)
+            && t.kind == EntityType::Person
             && range.len() == 1
             && start > 0
             && doc.starts_sentence(start - 1)
@@ -95,7 +97,11 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
         let titles: Vec<usize> = (range.start + 1..range.end.saturating_sub(1))
             .filter(|&i| capitalised(i) && is_title(word(i)))
             .collect();
-        if let (Some(&first), Some(&last)) = (titles.first(), titles.last()) {
+        if let (Some(&first), Some(&last), true) = (
+            titles.first(),
+            titles.last(),
+            corrections.has(Corrections::TITLES_INSIDE),
+        ) {
             let tail = last + 1..range.end;
             if tail.len() <= 3 && tail.clone().all(|i| capitalised(i) && !is_title(word(i))) {
                 let kind = if t.kind == EntityType::Person {
@@ -114,7 +120,8 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
                 continue;
             }
         }
-        let ends_with_person = t.kind != EntityType::Person
+        let ends_with_person = corrections.has(Corrections::ENDS_WITH_PERSON)
+            && t.kind != EntityType::Person
             && range.len() >= 2
             && people.contains(word(range.end - 1))
             && range.clone().all(capitalised);
@@ -166,8 +173,8 @@ pub(crate) fn lower_case_words(doc: &Document) -> HashSet<String> {
 }
 
 /// Groups the tagged names of `doc` into entities, in order of first mention.
-pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
-    let tagged = super::repair::repair(doc, &refine(doc, tagged));
+pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections) -> Vec<Entity> {
+    let tagged = super::repair::repair(doc, &refine(doc, tagged, corrections), corrections);
     let mut found: Vec<Found> = Vec::with_capacity(tagged.len());
     for t in &tagged {
         // A name never begins or ends with punctuation (quotes, brackets, a possessive mark).
@@ -484,7 +491,7 @@ mod tests {
             ],
         );
         let t: Vec<Tagged> = t.into_iter().filter(|x| !(x.tokens == (1..2))).collect();
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "Phay Siphan");
         assert_eq!(entities[0].mentions.len(), 2);
@@ -503,7 +510,7 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].kind, EntityType::Person);
     }
@@ -526,7 +533,7 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "Cambodia National Rescue Party");
         assert_eq!(entities[0].mentions.len(), 3);
@@ -542,7 +549,7 @@ mod tests {
                 ("U.S.", EntityType::Location),
             ],
         );
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "United States");
     }
@@ -560,7 +567,7 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1);
     }
 
@@ -577,7 +584,7 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].mentions.len(), 2);
     }
@@ -589,7 +596,7 @@ mod tests {
             tokens: 0..3,
             kind: EntityType::Person,
         }];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(doc.slice(entities[0].mentions[0].span), "Sokha");
     }
 

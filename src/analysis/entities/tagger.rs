@@ -221,15 +221,20 @@ pub struct Tagged {
 
 /// Tags a document with the embedded model.
 pub fn tag_document(doc: &Document) -> Vec<Tagged> {
+    tag_document_with(doc, &MODEL)
+}
+
+/// Tags a document with `models` (a model being cross-validated, or the embedded one).
+pub fn tag_document_with(doc: &Document, models: &Models) -> Vec<Tagged> {
     let mut parts = features::prepare(doc);
     for line in super::repair::title_case_lines(doc) {
         for token in &mut parts.tokens[line] {
             token.headline = true;
         }
     }
-    let tags = decode(&parts, &mut &MODEL.first, None);
+    let tags = decode(&parts, &mut &models.first, None);
     parts.set_first_pass(&tags);
-    let tags = decode(&parts, &mut &MODEL.second, None);
+    let tags = decode(&parts, &mut &models.second, None);
     spans(&tags)
 }
 
