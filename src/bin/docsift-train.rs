@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use docsift::analysis::MentionKind;
+use docsift::analysis::entities::tagger::Decoding;
 use docsift::analysis::entities::train::{Example, train};
 use docsift::analysis::entities::{self, Corrections, tagger};
 use docsift::analysis::text::Document;
@@ -67,6 +68,9 @@ enum Command {
         /// Also score the held-out folds without each correction in turn.
         #[arg(long)]
         each_correction: bool,
+        /// Also score beam decoding of this width (with every correction).
+        #[arg(long)]
+        beam: Option<usize>,
     },
 }
 
@@ -78,7 +82,8 @@ fn main() -> ExitCode {
             cv_folds,
             jobs,
             each_correction,
-        } => cross_validate(&training, cv_folds, jobs, each_correction),
+            beam,
+        } => cross_validate(&training, cv_folds, jobs, each_correction, beam),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -170,6 +175,7 @@ fn cross_validate(
     folds: usize,
     jobs: usize,
     each_correction: bool,
+    beam: Option<usize>,
 ) -> Result<(), BoxError> {
     let examples = load(&training.train)?;
     let folds = folds.max(2);
@@ -203,12 +209,18 @@ fn cross_validate(
                 let (bytes, _) = train(&train_on, training.epochs, training.prune, training.folds);
                 let models =
                     tagger::Models::from_bytes(&bytes).expect("a model just written reads back");
-                let mut scores = vec![Score::default(); variants.len()];
+                let mut scores = vec![Score::default(); variants.len() + 1];
                 for example in examples.iter().skip(fold).step_by(folds) {
                     let doc = Document::new(&example.text);
-                    let tagged = tagger::tag_document_with(&doc, &models);
+                    let tagged = tagger::tag_document_decoded(&doc, &models, Decoding::Greedy);
                     for (score, (_, corrections)) in scores.iter_mut().zip(&variants) {
                         score.add(&example.names, &predicted(&doc, &tagged, *corrections));
+                    }
+                    if let Some(width) = beam {
+                        let tagged =
+                            tagger::tag_document_decoded(&doc, &models, Decoding::Beam(width));
+                        scores[variants.len()]
+                            .add(&example.names, &predicted(&doc, &tagged, Corrections::ALL));
                     }
                 }
                 eprintln!(
@@ -220,6 +232,9 @@ fn cross_validate(
             })
             .collect()
     });
+    if let Some(width) = beam {
+        variants.push((format!("beam {width}, all corrections"), Corrections::ALL));
+    }
     let mut totals = vec![Score::default(); variants.len()];
     for scores in &per_fold {
         for (total, score) in totals.iter_mut().zip(scores) {

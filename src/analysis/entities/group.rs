@@ -13,7 +13,7 @@ use super::gazetteer::{
 };
 use super::repair::{Corrections, compound_tail};
 use super::tagger::Tagged;
-use crate::analysis::text::Document;
+use crate::analysis::text::{Document, is_invisible};
 use crate::analysis::{Entity, EntityType, Mention, MentionKind, Span};
 
 /// Words left out of an acronym: "Ministry of Foreign Affairs" → MFA.
@@ -286,9 +286,7 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections)
                 .max_by_key(|&m| (found[m].tokens, found[m].span.len(), std::cmp::Reverse(m)))
                 .expect("an entity has a mention");
             Entity {
-                name: doc
-                    .slice(found[canonical].span)
-                    .split_whitespace()
+                name: visible_words(doc.slice(found[canonical].span))
                     .collect::<Vec<_>>()
                     .join(" "),
                 kind: vote(&found, &list, found[canonical].kind),
@@ -359,13 +357,21 @@ fn typed_key(f: &Found) -> String {
 
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    for word in visible_words(text) {
         if !out.is_empty() {
             out.push(' ');
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
     out
+}
+
+/// The words of a name as a reader sees them: split at white space (and at a zero-width space
+/// or byte-order mark between words), without the invisible characters of web text.
+fn visible_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}'))
+        .map(|w| w.chars().filter(|&c| !is_invisible(c)).collect::<String>())
+        .filter(|w| !w.is_empty())
 }
 
 /// An acronym without its full stops: "u.s." → "us".
@@ -587,6 +593,31 @@ mod tests {
         let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].mentions.len(), 2);
+    }
+
+    #[test]
+    fn invisible_characters_neither_split_nor_hide_a_name() {
+        let text = "Phay Sip\u{00AD}han spoke. Phay\u{00A0}Siphan left.";
+        let doc = Document::new(text);
+        let t = vec![
+            Tagged {
+                tokens: 0..2,
+                kind: EntityType::Person,
+            },
+            Tagged {
+                tokens: 4..6,
+                kind: EntityType::Person,
+            },
+        ];
+        let entities = group(&doc, &t, Corrections::ALL);
+        assert_eq!(entities.len(), 1, "{entities:?}");
+        assert_eq!(entities[0].name, "Phay Siphan");
+        let spans: Vec<&str> = entities[0]
+            .mentions
+            .iter()
+            .map(|m| m.span.text(text))
+            .collect();
+        assert_eq!(spans, ["Phay Sip\u{00AD}han", "Phay\u{00A0}Siphan"]);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod repair;
 mod salience;
 pub mod tagger;
 pub mod train;
+mod words;
 
 use super::text::Document;
 use super::{Entity, Span};

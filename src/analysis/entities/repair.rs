@@ -108,9 +108,10 @@ impl Corrections {
     pub const GIVEN_NAME_AT_START: Corrections = Corrections(1 << 11);
     pub const TITLES_INSIDE: Corrections = Corrections(1 << 12);
     pub const ENDS_WITH_PERSON: Corrections = Corrections(1 << 13);
+    pub const COMPOUND: Corrections = Corrections(1 << 14);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 14] = [
+    pub const NAMED: [(&'static str, Corrections); 15] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -125,6 +126,7 @@ impl Corrections {
         ("given-name-at-start", Self::GIVEN_NAME_AT_START),
         ("titles-inside", Self::TITLES_INSIDE),
         ("ends-with-person", Self::ENDS_WITH_PERSON),
+        ("compound", Self::COMPOUND),
     ];
 
     /// Whether every correction of `other` is in the set.
@@ -165,6 +167,13 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
                 Some(t)
             }
         })
+        .flat_map(|t| {
+            if on(Corrections::COMPOUND) {
+                cut_after_compound(doc, t)
+            } else {
+                vec![t]
+            }
+        })
         .collect();
     let names = if on(Corrections::HEADLINES) {
         headlines(doc, names)
@@ -187,7 +196,71 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
     if on(Corrections::COMMON_TAIL) {
         cut_common_tails(doc, &mut names);
     }
+    if on(Corrections::LEADER) {
+        leaders_before_offices(doc, &mut names);
+    }
     names
+}
+
+/// What a person leads or runs, written after the name: "the Trump administration".
+fn is_office(word: &str) -> bool {
+    matches!(
+        word,
+        "administration" | "campaign" | "presidency" | "government"
+    )
+}
+
+/// "the Trump administration": a capitalised word inside a sentence, right before what a person
+/// leads, that the lists know as a surname or given name (and not as a place), is a person even
+/// where the tagger found no name.
+fn leaders_before_offices(doc: &Document, names: &mut Vec<Tagged>) {
+    let mut added = Vec::new();
+    let mut next_name = 0;
+    for i in 0..doc.tokens.len().saturating_sub(1) {
+        while next_name < names.len() && names[next_name].tokens.end <= i {
+            next_name += 1;
+        }
+        let covered = names.get(next_name).is_some_and(|t| t.tokens.start <= i);
+        let word = doc.token_text(i);
+        if !covered
+            && !doc.starts_sentence(i)
+            && capitalised(word)
+            && word.chars().all(char::is_alphabetic)
+            && is_office(doc.token_text(i + 1))
+            && (is_last_name(word) || is_first_name(word))
+            && !is_place_or_people(word)
+        {
+            added.push(Tagged {
+                tokens: i..i + 1,
+                kind: EntityType::Person,
+            });
+        }
+    }
+    if !added.is_empty() {
+        names.extend(added);
+        names.sort_by_key(|t| t.tokens.start);
+    }
+}
+
+/// "Supreme Court-dissolved Cambodia National Rescue Party": a word with a lower-case compound
+/// tail ends a name; the capitalised words after it are another name of the same type.
+fn cut_after_compound(doc: &Document, t: Tagged) -> Vec<Tagged> {
+    let mut out = Vec::new();
+    let mut start = t.tokens.start;
+    for i in t.tokens.clone() {
+        if i + 1 < t.tokens.end && has_compound_tail(doc.token_text(i)) {
+            out.push(Tagged {
+                tokens: start..i + 1,
+                kind: t.kind,
+            });
+            start = i + 1;
+        }
+    }
+    out.push(Tagged {
+        tokens: start..t.tokens.end,
+        kind: t.kind,
+    });
+    out
 }
 
 /// "President Obama Speech at …": a person's name whose last word the document also writes in
@@ -598,12 +671,7 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
     if corrections.has(Corrections::LEADER)
         && t.kind == EntityType::Misc
         && t.tokens.len() == 1
-        && next.is_some_and(|w| {
-            matches!(
-                w,
-                "administration" | "campaign" | "presidency" | "government"
-            )
-        })
+        && next.is_some_and(is_office)
         && (is_last_name(text) || is_first_name(text))
         && !is_place_or_people(text)
     {

@@ -224,18 +224,134 @@ pub fn tag_document(doc: &Document) -> Vec<Tagged> {
     tag_document_with(doc, &MODEL)
 }
 
+/// How the tags of a sentence are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// Left to right, the best tag at each token.
+    Greedy,
+    /// A beam of this many partial tag sequences per sentence.
+    Beam(usize),
+}
+
+/// The decoding the embedded tagger uses.
+pub const DECODING: Decoding = Decoding::Greedy;
+
 /// Tags a document with `models` (a model being cross-validated, or the embedded one).
 pub fn tag_document_with(doc: &Document, models: &Models) -> Vec<Tagged> {
+    tag_document_decoded(doc, models, DECODING)
+}
+
+/// Tags a document with `models` and the given decoding.
+pub fn tag_document_decoded(doc: &Document, models: &Models, decoding: Decoding) -> Vec<Tagged> {
     let mut parts = features::prepare(doc);
     for line in super::repair::title_case_lines(doc) {
         for token in &mut parts.tokens[line] {
             token.headline = true;
         }
     }
-    let tags = decode(&parts, &mut &models.first, None);
+    let run = |parts: &DocumentParts, model: &Model| match decoding {
+        Decoding::Greedy => decode(parts, &mut &*model, None),
+        Decoding::Beam(width) => decode_beam(parts, &model, width),
+    };
+    let tags = run(&parts, &models.first);
     parts.set_first_pass(&tags);
-    let tags = decode(&parts, &mut &models.second, None);
+    let tags = run(&parts, &models.second);
     spans(&tags)
+}
+
+/// One partial tag sequence of the beam: the tag before its last (the last is kept beside it),
+/// its score, and where it came from (an index into the previous token's beam).
+#[derive(Clone, Copy)]
+struct Hypothesis {
+    previous: u8,
+    score: f32,
+    back: usize,
+}
+
+/// Beam decoding of every sentence: the `width` best partial sequences are kept at each token,
+/// two that end in the same two tags merged (their futures score alike). What the document
+/// said earlier about a word is read as it stood at the sentence's start.
+pub(crate) fn decode_beam<S: Scorer>(parts: &DocumentParts, scorer: &S, width: usize) -> Vec<u8> {
+    let width = width.max(1);
+    let mut tags = vec![OUTSIDE; parts.tokens.len()];
+    let mut history: HashMap<u64, [u16; 5]> = HashMap::new();
+    let mut static_buffer = Vec::with_capacity(64);
+    let mut dynamic_buffer = Vec::with_capacity(16);
+    // Per token of the sentence: the beam, and each hypothesis's tag.
+    let mut beams: Vec<Vec<(Hypothesis, u8)>> = Vec::new();
+    let mut candidates: Vec<(Hypothesis, u8)> = Vec::new();
+    for sentence in &parts.sentences {
+        beams.clear();
+        let start = Hypothesis {
+            previous: OUTSIDE,
+            score: 0.0,
+            back: 0,
+        };
+        let mut beam = vec![(start, OUTSIDE)];
+        for i in sentence.clone() {
+            let token = &parts.tokens[i];
+            let capitalised = token.flags & (CAP | features::ALL_CAPS) != 0;
+            static_keys(parts, sentence, i, &mut static_buffer);
+            let mut base = [0f32; TAGS];
+            scorer.score(&static_buffer, &mut base);
+            let seen = if capitalised {
+                history.get(&token.lower)
+            } else {
+                None
+            };
+            let last = i + 1 == sentence.end;
+            candidates.clear();
+            for (back, (h, tag)) in beam.iter().enumerate() {
+                let (previous, before_previous) = if i == sentence.start {
+                    (OUTSIDE, OUTSIDE)
+                } else {
+                    (*tag, h.previous)
+                };
+                dynamic_keys(token, previous, before_previous, seen, &mut dynamic_buffer);
+                let mut scores = base;
+                scorer.score(&dynamic_buffer, &mut scores);
+                for (t, &score) in scores.iter().enumerate() {
+                    let t = t as u8;
+                    if !allowed(previous, t, last) {
+                        continue;
+                    }
+                    let next = Hypothesis {
+                        previous,
+                        score: h.score + score,
+                        back,
+                    };
+                    match candidates
+                        .iter_mut()
+                        .find(|(c, ct)| *ct == t && c.previous == previous)
+                    {
+                        Some(known) if known.0.score >= next.score => {}
+                        Some(known) => *known = (next, t),
+                        None => candidates.push((next, t)),
+                    }
+                }
+            }
+            candidates.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
+            candidates.truncate(width);
+            beams.push(std::mem::replace(&mut beam, candidates.clone()));
+        }
+        beams.push(beam);
+        // Follow the best final hypothesis back.
+        let mut at = 0;
+        for (k, i) in sentence.clone().enumerate().rev() {
+            let (h, tag) = beams[k + 1][at];
+            tags[i] = tag;
+            at = h.back;
+        }
+        for i in sentence.clone() {
+            let token = &parts.tokens[i];
+            if token.flags & (CAP | features::ALL_CAPS) != 0 && !token.headline {
+                let count =
+                    &mut history.entry(token.lower).or_default()[kind_of(tags[i]).unwrap_or(4)];
+                *count = count.saturating_add(1);
+            }
+        }
+    }
+    tags
 }
 
 /// Greedy decoding of every sentence; with `gold`, the scorer learns from each mistake.
