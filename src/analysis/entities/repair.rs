@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::gazetteer::{
-    is_country_or_region, is_first_name, is_known_organisation, is_last_name, is_place_or_people,
+    is_country_or_region, is_first_name, is_known_organisation, is_place_or_people,
     is_sentence_opener, is_title,
 };
 use super::tagger::Tagged;
@@ -102,7 +102,6 @@ impl Corrections {
     pub const KNOWN_ORGANISATION: Corrections = Corrections(1 << 5);
     pub const KNOWN_PLACE: Corrections = Corrections(1 << 6);
     pub const SURNAME_ENDING: Corrections = Corrections(1 << 7);
-    pub const LEADER: Corrections = Corrections(1 << 8);
     pub const COMMON_TAIL: Corrections = Corrections(1 << 9);
     pub const TITLE_OF: Corrections = Corrections(1 << 10);
     pub const GIVEN_NAME_AT_START: Corrections = Corrections(1 << 11);
@@ -111,7 +110,7 @@ impl Corrections {
     pub const COMPOUND: Corrections = Corrections(1 << 14);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 15] = [
+    pub const NAMED: [(&'static str, Corrections); 14] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -120,7 +119,6 @@ impl Corrections {
         ("known-organisation", Self::KNOWN_ORGANISATION),
         ("known-place", Self::KNOWN_PLACE),
         ("surname-ending", Self::SURNAME_ENDING),
-        ("leader", Self::LEADER),
         ("common-tail", Self::COMMON_TAIL),
         ("title-of", Self::TITLE_OF),
         ("given-name-at-start", Self::GIVEN_NAME_AT_START),
@@ -196,50 +194,7 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
     if on(Corrections::COMMON_TAIL) {
         cut_common_tails(doc, &mut names);
     }
-    if on(Corrections::LEADER) {
-        leaders_before_offices(doc, &mut names);
-    }
     names
-}
-
-/// What a person leads or runs, written after the name: "the Trump administration".
-fn is_office(word: &str) -> bool {
-    matches!(
-        word,
-        "administration" | "campaign" | "presidency" | "government"
-    )
-}
-
-/// "the Trump administration": a capitalised word inside a sentence, right before what a person
-/// leads, that the lists know as a surname or given name (and not as a place), is a person even
-/// where the tagger found no name.
-fn leaders_before_offices(doc: &Document, names: &mut Vec<Tagged>) {
-    let mut added = Vec::new();
-    let mut next_name = 0;
-    for i in 0..doc.tokens.len().saturating_sub(1) {
-        while next_name < names.len() && names[next_name].tokens.end <= i {
-            next_name += 1;
-        }
-        let covered = names.get(next_name).is_some_and(|t| t.tokens.start <= i);
-        let word = doc.token_text(i);
-        if !covered
-            && !doc.starts_sentence(i)
-            && capitalised(word)
-            && word.chars().all(char::is_alphabetic)
-            && is_office(doc.token_text(i + 1))
-            && (is_last_name(word) || is_first_name(word))
-            && !is_place_or_people(word)
-        {
-            added.push(Tagged {
-                tokens: i..i + 1,
-                kind: EntityType::Person,
-            });
-        }
-    }
-    if !added.is_empty() {
-        names.extend(added);
-        names.sort_by_key(|t| t.tokens.start);
-    }
 }
 
 /// "Supreme Court-dissolved Cambodia National Rescue Party": a word with a lower-case compound
@@ -662,21 +617,6 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
     {
         return EntityType::Person;
     }
-    // "the Trump administration", "the Clinton campaign": a person's name before what a
-    // person leads.
-    let next = doc
-        .tokens
-        .get(t.tokens.end)
-        .map(|_| doc.token_text(t.tokens.end));
-    if corrections.has(Corrections::LEADER)
-        && t.kind == EntityType::Misc
-        && t.tokens.len() == 1
-        && next.is_some_and(is_office)
-        && (is_last_name(text) || is_first_name(text))
-        && !is_place_or_people(text)
-    {
-        return EntityType::Person;
-    }
     t.kind
 }
 
@@ -771,12 +711,6 @@ mod tests {
                     in Jakarta.";
         assert_eq!(typed(text, "Asean"), Some(EntityType::Organization));
         assert_eq!(typed(text, "Southeast Asia"), Some(EntityType::Location));
-    }
-
-    #[test]
-    fn a_name_before_an_administration_is_a_person() {
-        let text = "Since then, the Trump administration has withdrawn its support.";
-        assert_eq!(typed(text, "Trump"), Some(EntityType::Person));
     }
 
     #[test]
