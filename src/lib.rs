@@ -10,5 +10,6 @@ pub mod config;
 pub mod evaluation;
 pub mod grpc;
 pub mod proto;
+pub mod request;
 pub mod server;
 pub mod shutdown;

@@ -1,0 +1,49 @@
+//! A request to analyse one document, as every front end takes it (the gRPC service, the queue
+//! worker): validation against the limits, the pool that runs the analysis off the async
+//! reactor, the error that says why a document was not analysed, and the way through the cache
+//! to the API's response. Nothing here knows how the request arrived.
+
+pub mod error;
+pub mod validate;
+pub mod workers;
+
+use std::sync::Arc;
+
+pub use error::ServiceError;
+
+use crate::cache::{AnalysisCache, CacheKey};
+use crate::proto;
+use validate::{Checked, Shared};
+use workers::Workers;
+
+/// Analyses one checked document through the cache and the pool, and builds its response
+/// (offsets in the unit asked for, the document's id, whether the cache served it). `field`
+/// names the document in errors ("document", "documents[3]").
+pub async fn analyze_checked(
+    cache: &AnalysisCache,
+    workers: &Workers,
+    checked: Checked,
+    shared: Shared,
+    field: String,
+) -> Result<proto::AnalyzeResponse, ServiceError> {
+    let Checked { id, text, options } = checked;
+    let key = CacheKey::new(&text, &options);
+    let text: Arc<str> = Arc::from(text);
+    let workers = workers.clone();
+    let job_text = Arc::clone(&text);
+    let lookup = cache
+        .get_or_analyze(key, shared.skip_cache, move || async move {
+            workers.analyze(job_text, options, field).await
+        })
+        .await?;
+    let mut response = proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit);
+    tracing::debug!(
+        id,
+        bytes = text.len(),
+        cache_hit = lookup.cache_hit,
+        "analysed"
+    );
+    response.id = id;
+    response.cache_hit = lookup.cache_hit;
+    Ok(response)
+}
