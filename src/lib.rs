@@ -13,3 +13,4 @@ pub mod proto;
 pub mod request;
 pub mod server;
 pub mod shutdown;
+pub mod worker;

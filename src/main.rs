@@ -53,6 +53,13 @@ enum Command {
         #[arg(long, default_value = "")]
         service: String,
     },
+    /// Pulls documents from NATS JetStream, analyses them and publishes the analyses: one of a
+    /// fleet of workers sharing a durable consumer. Serves gRPC health on --listen.
+    Work(docsift::worker::WorkArgs),
+    /// Publishes documents from JSON Lines into the NATS JetStream stream, for `work`.
+    Enqueue(docsift::worker::EnqueueArgs),
+    /// Reads analyses (or dead letters) from the NATS JetStream stream into JSON Lines.
+    Collect(docsift::worker::CollectArgs),
     /// Writes predictions on an annotated development set in the scorers' format.
     Eval {
         #[arg(value_enum)]
@@ -111,6 +118,9 @@ fn main() -> ExitCode {
         Some(Command::Analyze(args)) => analyze(&args),
         Some(Command::Eval { task, gold }) => eval(task, &gold),
         Some(Command::Health { addr, service }) => health(&addr, service),
+        Some(Command::Work(args)) => work(&args),
+        Some(Command::Enqueue(args)) => enqueue(&args),
+        Some(Command::Collect(args)) => collect(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -309,5 +319,44 @@ fn eval(task: EvalTask, gold: &Path) -> Result<(), BoxError> {
     for line in predictions {
         writeln!(out, "{line}")?;
     }
+    Ok(())
+}
+
+fn work(args: &docsift::worker::WorkArgs) -> Result<(), BoxError> {
+    let settings = args.settings()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = Listener::bind(&settings.serve.listen).await?;
+        tracing::info!(
+            health = %listener.local_addr(),
+            nats = %settings.queue.nats_url,
+            workers = settings.serve.workers,
+            engine = analysis::ENGINE_VERSION,
+            "docsift worker starting"
+        );
+        docsift::worker::work(settings, listener, docsift::shutdown::signal()).await?;
+        Ok(())
+    })
+}
+
+fn enqueue(args: &docsift::worker::EnqueueArgs) -> Result<(), BoxError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let enqueued = runtime.block_on(docsift::worker::enqueue(args))?;
+    if enqueued.skipped > 0 {
+        return Err(format!("{} line(s) were not documents", enqueued.skipped).into());
+    }
+    Ok(())
+}
+
+fn collect(args: &docsift::worker::CollectArgs) -> Result<(), BoxError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    runtime.block_on(docsift::worker::collect(args, &mut out))?;
     Ok(())
 }
