@@ -290,7 +290,7 @@ async fn sigterm_finishes_and_acks_the_documents_in_flight() {
     assert_eq!(info.num_ack_pending, 0, "{info:?}");
     let done = 40 - info.num_pending;
     assert!(
-        done >= 6 && done < 40,
+        (6..40).contains(&done),
         "the drain stopped pulling: {done} done"
     );
     let analyses = nats_support::collect(&url, &["--count", &done.to_string()]);
