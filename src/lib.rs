@@ -5,6 +5,7 @@
 //! [`cache`], and [`grpc`] (the service).
 
 pub mod analysis;
+pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod evaluation;
@@ -12,3 +13,5 @@ pub mod grpc;
 pub mod proto;
 pub mod server;
 pub mod shutdown;
+pub mod tls;
+pub mod unix_socket;

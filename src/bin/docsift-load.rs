@@ -48,6 +48,8 @@ struct Args {
     /// request's text is distinct (a miss every time); N: every Nth request repeats.
     #[arg(long, default_value_t = 1)]
     distinct: usize,
+    #[command(flatten)]
+    tls: docsift::tls::ClientTlsArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -85,9 +87,7 @@ async fn main() -> Result<(), BoxError> {
     } else {
         (args.addr.clone(), None)
     };
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
-        .connect()
-        .await?;
+    let channel = args.tls.endpoint(&addr)?.connect().await?;
     let tally = Arc::new(Mutex::new(Tally::default()));
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let deadline = Instant::now() + args.duration;
