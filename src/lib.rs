@@ -10,6 +10,7 @@ pub mod cache;
 pub mod config;
 pub mod evaluation;
 pub mod grpc;
+pub mod invariants;
 pub mod proto;
 pub mod server;
 pub mod shutdown;
