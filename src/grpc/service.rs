@@ -55,14 +55,22 @@ impl AnalyzerService {
         let Checked { id, text, options } = checked;
         let key = CacheKey::new(&text, &options);
         let text: Arc<str> = Arc::from(text);
-        let workers = self.workers.clone();
-        let job_text = Arc::clone(&text);
-        let lookup = self
+        let job = || {
+            let (workers, job_text) = (self.workers.clone(), Arc::clone(&text));
+            let (options, field) = (options.clone(), field.clone());
+            move || async move { workers.analyze(job_text, options, field).await }
+        };
+        let mut lookup = self
             .cache
-            .get_or_analyze(key, shared.skip_cache, move || async move {
-                workers.analyze(job_text, options, field).await
-            })
+            .get_or_analyze(key, shared.skip_cache, job())
             .await?;
+        if lookup.cache_hit && !lookup.analysis.fits(&text) {
+            // Only a value planted in Redis by another writer can get here: never slice the
+            // text with it; analyse afresh, which also replaces it.
+            self.cache.count_unreadable();
+            tracing::warn!(%key, "a cached result does not fit its document; analysing afresh");
+            lookup = self.cache.get_or_analyze(key, true, job()).await?;
+        }
         let mut response = proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit);
         tracing::debug!(
             id,
