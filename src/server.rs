@@ -16,6 +16,7 @@ use tonic_health::ServingStatus;
 use crate::auth::Authenticator;
 use crate::config::{ListenAddr, Settings};
 use crate::grpc::AnalyzerService;
+use crate::grpc::deadline::DeadlineLayer;
 use crate::grpc::validate::Limits;
 use crate::grpc::workers::{AnalyzeFn, Workers};
 use crate::proto::{self, analyzer_server::AnalyzerServer};
@@ -192,8 +193,9 @@ where
         builder = builder.tls_config(tls.config()).map_err(ServeError::Tls)?;
     }
     let server = builder
-        .timeout(settings.request_timeout)
         .trace_fn(|request| tracing::info_span!("grpc", method = %request.uri().path()))
+        // In place of tonic's timeout, which answers CANCELLED (src/grpc/deadline.rs).
+        .layer(DeadlineLayer::new(settings.request_timeout))
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)

@@ -2,6 +2,7 @@
 //! Thin by design: handlers validate, call the analysis, and convert the result.
 
 pub mod codec;
+pub mod deadline;
 pub mod error;
 pub mod service;
 pub mod validate;
