@@ -155,25 +155,46 @@ pub fn check_analysis(text: &str, features: Features, analysis: &Analysis) -> Re
     Ok(())
 }
 
-/// The text `[begin, end)` in `unit` covers, or why there is none.
-fn slice_in_unit(text: &str, span: &proto::Span, unit: OffsetUnit) -> Result<String, String> {
-    let (begin, end) = (span.begin as usize, span.end as usize);
-    let bad = || format!("{begin}..{end} ({unit:?}) does not slice the text");
-    if begin > end {
-        return Err(bad());
-    }
-    match unit {
-        OffsetUnit::Utf8 => text.get(begin..end).map(str::to_owned).ok_or_else(bad),
-        OffsetUnit::Utf16 => {
-            let units: Vec<u16> = text.encode_utf16().collect();
-            let slice = units.get(begin..end).ok_or_else(bad)?;
-            String::from_utf16(slice).map_err(|_| bad())
+/// The text in the units a client counts: UTF-16 code units, and the byte offset of every code
+/// point (and of the end), each built once per text so that checking many spans stays linear.
+struct Units<'t> {
+    text: &'t str,
+    utf16: Vec<u16>,
+    char_starts: Vec<usize>,
+}
+
+impl<'t> Units<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut char_starts: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+        char_starts.push(text.len());
+        Self {
+            text,
+            utf16: text.encode_utf16().collect(),
+            char_starts,
         }
-        OffsetUnit::CodePoint => {
-            if end > text.chars().count() {
-                return Err(bad());
+    }
+
+    /// The text `[begin, end)` in `unit` covers, or why there is none.
+    fn slice(&self, span: &proto::Span, unit: OffsetUnit) -> Result<String, String> {
+        let (begin, end) = (span.begin as usize, span.end as usize);
+        let bad = || format!("{begin}..{end} ({unit:?}) does not slice the text");
+        if begin > end {
+            return Err(bad());
+        }
+        match unit {
+            OffsetUnit::Utf8 => self.text.get(begin..end).map(str::to_owned).ok_or_else(bad),
+            OffsetUnit::Utf16 => {
+                let slice = self.utf16.get(begin..end).ok_or_else(bad)?;
+                String::from_utf16(slice).map_err(|_| bad())
             }
-            Ok(text.chars().skip(begin).take(end - begin).collect())
+            OffsetUnit::CodePoint => {
+                let (Some(&from), Some(&to)) =
+                    (self.char_starts.get(begin), self.char_starts.get(end))
+                else {
+                    return Err(bad());
+                };
+                Ok(self.text[from..to].to_owned())
+            }
         }
     }
 }
@@ -186,9 +207,12 @@ pub fn check_response(
     response: &proto::AnalyzeResponse,
     unit: OffsetUnit,
 ) -> Result<(), String> {
+    let units = Units::new(text);
     let same = |span: Option<&proto::Span>, core: Span, what: &str| -> Result<(), String> {
         let span = span.ok_or_else(|| format!("{what} has no span"))?;
-        let sliced = slice_in_unit(text, span, unit).map_err(|e| format!("{what}: {e}"))?;
+        let sliced = units
+            .slice(span, unit)
+            .map_err(|e| format!("{what}: {e}"))?;
         if sliced != core.text(text) {
             return Err(format!(
                 "{what} in {unit:?} slices {sliced:?}, in bytes {:?}",

@@ -80,3 +80,15 @@ fn seeds_and_edge_texts_hold_every_invariant_with_every_feature_set() {
         }
     }
 }
+
+/// A capitalised word repeated past 65,535 times, tagged more than one way: the tagger's
+/// per-word tag counts once summed to more than a u16 holds (a panic in debug builds, a
+/// wrapped count in release).
+#[test]
+fn a_word_repeated_a_hundred_thousand_times_is_analysed() {
+    let word = "Cambodia ";
+    let text = word.repeat(1024 * 1024 / word.len());
+    if let Err(violation) = check_text(&text, &Options::default()) {
+        panic!("{violation}");
+    }
+}
