@@ -75,10 +75,7 @@ async fn garbage_planted_in_redis_is_a_counted_miss_and_never_an_error() {
 
     // Another document's well-formed value, re-keyed for this one: its spans run past SHORT.
     let long = long_text();
-    client
-        .analyze(request("l", &long))
-        .await
-        .expect("analyses");
+    client.analyze(request("l", &long)).await.expect("analyses");
     cache_support::written(&redis_server, &long).await;
     let mut foreign: Vec<u8> = redis::cmd("GET")
         .arg(CacheKey::new(&long, &Options::default()).redis_key())
@@ -88,8 +85,14 @@ async fn garbage_planted_in_redis_is_a_counted_miss_and_never_an_error() {
     foreign[4..20].copy_from_slice(&key.0.to_le_bytes());
 
     let plants: Vec<(&str, Vec<u8>)> = vec![
-        ("random bytes", b"\x00\xffnot a docsift value at all".to_vec()),
-        ("a stored value cut short", stored[..stored.len() - 9].to_vec()),
+        (
+            "random bytes",
+            b"\x00\xffnot a docsift value at all".to_vec(),
+        ),
+        (
+            "a stored value cut short",
+            stored[..stored.len() - 9].to_vec(),
+        ),
         ("another document's value", foreign),
     ];
     for (what, value) in plants {
