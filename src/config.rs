@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::auth::{AuthScope, TokenFileError, TokenSource, read_token_file};
 use crate::cache::{CacheConfig, CacheConfigError};
+use crate::tls::{ServerTls, TlsError};
 
 /// Where the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +100,37 @@ pub struct ServeArgs {
     /// open for probes).
     #[arg(long, env = "DOCSIFT_AUTH_TOKEN", hide_env_values = true)]
     pub auth_token: Option<String>,
+    /// A file of accepted bearer tokens, one a line, re-read when it changes (a rotated
+    /// Kubernetes secret); keeps tokens out of the process list.
+    #[arg(long, env = "DOCSIFT_AUTH_TOKEN_FILE", conflicts_with = "auth_token")]
+    pub auth_token_file: Option<PathBuf>,
+    /// What the bearer token guards: `analyzer` (health and reflection stay open) or `all`.
+    #[arg(
+        long,
+        env = "DOCSIFT_AUTH_SCOPE",
+        value_enum,
+        default_value = "analyzer"
+    )]
+    pub auth_scope: AuthScope,
+    /// Serve TLS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, env = "DOCSIFT_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "DOCSIFT_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Mutual TLS: require client certificates issued by these CA certificates (PEM).
+    #[arg(long, env = "DOCSIFT_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Permissions of the Unix socket (octal); only its owner may connect by default.
+    #[arg(long, env = "DOCSIFT_UNIX_SOCKET_MODE", default_value = "600", value_parser = parse_mode)]
+    pub unix_socket_mode: u32,
+}
+
+fn parse_mode(s: &str) -> Result<u32, String> {
+    u32::from_str_radix(s.trim_start_matches("0o"), 8)
+        .ok()
+        .filter(|mode| *mode <= 0o777)
+        .ok_or_else(|| format!("{s:?} is not an octal file mode such as 600 or 660"))
 }
 
 /// Why a configuration was refused at start.
@@ -109,6 +142,10 @@ pub enum ConfigError {
         requirement: String,
         value: String,
     },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("--auth-token-file: {0}")]
+    TokenFile(#[from] TokenFileError),
 }
 
 /// The checked configuration of a server.
@@ -125,6 +162,21 @@ pub struct Settings {
     pub grace_period: Duration,
     pub cache: CacheConfig,
     pub auth_token: Option<String>,
+    pub auth_token_file: Option<PathBuf>,
+    pub auth_scope: AuthScope,
+    pub tls: Option<ServerTls>,
+    pub unix_socket_mode: u32,
+}
+
+impl Settings {
+    /// Where the accepted bearer tokens come from.
+    pub fn token_source(&self) -> TokenSource {
+        match (&self.auth_token, &self.auth_token_file) {
+            (_, Some(path)) => TokenSource::File(path.clone()),
+            (Some(token), None) => TokenSource::Fixed(token.clone()),
+            (None, None) => TokenSource::None,
+        }
+    }
 }
 
 impl ServeArgs {
@@ -197,6 +249,15 @@ impl ServeArgs {
         if self.auth_token.as_deref().is_some_and(str::is_empty) {
             return Err(invalid("auth-token", "non-empty when set", "\"\""));
         }
+        if let Some(path) = &self.auth_token_file {
+            // Read now so that a wrong path stops the server at start, with the flag named.
+            read_token_file(path)?;
+        }
+        let tls = ServerTls::load(
+            self.tls_cert.as_deref(),
+            self.tls_key.as_deref(),
+            self.tls_client_ca.as_deref(),
+        )?;
         let workers = if self.workers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -219,6 +280,10 @@ impl ServeArgs {
             grace_period: self.grace_period,
             cache,
             auth_token: self.auth_token.clone(),
+            auth_token_file: self.auth_token_file.clone(),
+            auth_scope: self.auth_scope,
+            tls,
+            unix_socket_mode: self.unix_socket_mode,
         })
     }
 }

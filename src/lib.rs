@@ -5,12 +5,16 @@
 //! [`cache`], and [`grpc`] (the service).
 
 pub mod analysis;
+pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod evaluation;
 pub mod grpc;
+pub mod invariants;
 pub mod proto;
 pub mod request;
 pub mod server;
 pub mod shutdown;
+pub mod tls;
+pub mod unix_socket;
 pub mod worker;

@@ -12,6 +12,7 @@ use docsift::analysis::text::OffsetUnit;
 use docsift::analysis::{self, Features, Options};
 use docsift::config::{LogFormat, ServeArgs};
 use docsift::server::{self, Listener};
+use docsift::tls::ClientTlsArgs;
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +53,8 @@ enum Command {
         /// The service to check; the empty name is the whole server.
         #[arg(long, default_value = "")]
         service: String,
+        #[command(flatten)]
+        tls: ClientTlsArgs,
     },
     /// Pulls documents from NATS JetStream, analyses them and publishes the analyses: one of a
     /// fleet of workers sharing a durable consumer. Serves gRPC health on --listen.
@@ -117,7 +120,7 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Analyze(args)) => analyze(&args),
         Some(Command::Eval { task, gold }) => eval(task, &gold),
-        Some(Command::Health { addr, service }) => health(&addr, service),
+        Some(Command::Health { addr, service, tls }) => health(&addr, service, &tls),
         Some(Command::Work(args)) => work(&args),
         Some(Command::Enqueue(args)) => enqueue(&args),
         Some(Command::Collect(args)) => collect(&args),
@@ -148,7 +151,8 @@ fn serve(args: ServeArgs) -> Result<(), BoxError> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let listener = Listener::bind(&settings.listen).await?;
+        let listener =
+            Listener::bind_with_mode(&settings.listen, settings.unix_socket_mode).await?;
         tracing::info!(
             listen = %listener.local_addr(),
             workers = settings.workers,
@@ -160,7 +164,7 @@ fn serve(args: ServeArgs) -> Result<(), BoxError> {
     })
 }
 
-fn health(addr: &str, service: String) -> Result<(), BoxError> {
+fn health(addr: &str, service: String, tls: &ClientTlsArgs) -> Result<(), BoxError> {
     use tonic_health::pb::{
         HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
     };
@@ -168,7 +172,8 @@ fn health(addr: &str, service: String) -> Result<(), BoxError> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
+        let endpoint = tls
+            .endpoint(addr)?
             .connect_timeout(std::time::Duration::from_secs(3))
             .timeout(std::time::Duration::from_secs(3));
         let mut client = HealthClient::new(endpoint.connect().await?);

@@ -11,11 +11,12 @@ use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
 use tonic::codec::CompressionEncoding;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::server::Connected;
-use tonic::{Request, Status};
 use tonic_health::ServingStatus;
 
+use crate::auth::Authenticator;
 use crate::config::{ListenAddr, Settings};
 use crate::grpc::AnalyzerService;
+use crate::grpc::deadline::DeadlineLayer;
 use crate::grpc::validate::Limits;
 use crate::grpc::workers::{AnalyzeFn, Workers};
 use crate::proto::{self, analyzer_server::AnalyzerServer};
@@ -35,6 +36,10 @@ pub enum ServeError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error("--auth-token-file: {0}")]
+    TokenFile(#[from] crate::auth::TokenFileError),
+    #[error("cannot start TLS: {0}")]
+    Tls(tonic::transport::Error),
 }
 
 /// A bound listening socket.
@@ -47,7 +52,13 @@ pub enum Listener {
 }
 
 impl Listener {
+    /// Binds `addr`; a Unix socket gets the default mode, 0600.
     pub async fn bind(addr: &ListenAddr) -> Result<Self, ServeError> {
+        Self::bind_with_mode(addr, 0o600).await
+    }
+
+    /// Binds `addr`; a Unix socket gets the permissions `unix_mode`.
+    pub async fn bind_with_mode(addr: &ListenAddr, unix_mode: u32) -> Result<Self, ServeError> {
         let error = |source| ServeError::Bind {
             addr: addr.to_string(),
             source,
@@ -64,7 +75,7 @@ impl Listener {
                 {
                     let _ = std::fs::remove_file(path);
                 }
-                UnixListener::bind(path)
+                crate::unix_socket::bind(path, unix_mode)
                     .map(|listener| Listener::Unix {
                         listener,
                         path: path.clone(),
@@ -155,7 +166,8 @@ where
         .send_compressed(CompressionEncoding::Zstd)
         .max_decoding_message_size(settings.max_message_bytes)
         .max_encoding_message_size(settings.max_message_bytes);
-    let analyzer = InterceptedService::new(analyzer, bearer_check(settings.auth_token.clone()));
+    let auth = Authenticator::start(&settings.token_source(), settings.auth_scope)?;
+    let analyzer = InterceptedService::new(analyzer, auth.interceptor(true));
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health
@@ -171,11 +183,19 @@ where
         .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
+    let health_service = InterceptedService::new(health_service, auth.interceptor(false));
+    let reflection_v1 = InterceptedService::new(reflection_v1, auth.interceptor(false));
+    let reflection_v1alpha = InterceptedService::new(reflection_v1alpha, auth.interceptor(false));
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tonic::transport::Server::builder()
-        .timeout(settings.request_timeout)
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = &settings.tls {
+        builder = builder.tls_config(tls.config()).map_err(ServeError::Tls)?;
+    }
+    let server = builder
         .trace_fn(|request| tracing::info_span!("grpc", method = %request.uri().path()))
+        // In place of tonic's timeout, which answers CANCELLED (src/grpc/deadline.rs).
+        .layer(DeadlineLayer::new(settings.request_timeout))
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -208,33 +228,4 @@ where
             Ok(())
         }
     }
-}
-
-/// An interceptor that requires `authorization: Bearer TOKEN` when a token is configured.
-fn bearer_check(
-    token: Option<String>,
-) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone {
-    let expected = token.map(|t| format!("Bearer {t}"));
-    move |request: Request<()>| {
-        let Some(expected) = &expected else {
-            return Ok(request);
-        };
-        match request
-            .metadata()
-            .get("authorization")
-            .map(|v| v.as_bytes())
-        {
-            Some(given) if constant_time_eq(given, expected.as_bytes()) => Ok(request),
-            Some(_) => Err(Status::unauthenticated(
-                "authorization: the bearer token is wrong",
-            )),
-            None => Err(Status::unauthenticated(
-                "authorization: this server requires a bearer token (metadata `authorization: Bearer TOKEN`)",
-            )),
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -1,6 +1,8 @@
 //! The gRPC layer: validation, conversion between the API and the core, and the service.
 //! Thin by design: handlers validate, call the analysis, and convert the result.
 
+pub mod codec;
+pub mod deadline;
 pub mod service;
 mod status;
 

@@ -29,13 +29,19 @@ pub async fn analyze_checked(
     let Checked { id, text, options } = checked;
     let key = CacheKey::new(&text, &options);
     let text: Arc<str> = Arc::from(text);
-    let workers = workers.clone();
-    let job_text = Arc::clone(&text);
-    let lookup = cache
-        .get_or_analyze(key, shared.skip_cache, move || async move {
-            workers.analyze(job_text, options, field).await
-        })
-        .await?;
+    let job = || {
+        let (workers, job_text) = (workers.clone(), Arc::clone(&text));
+        let (options, field) = (options.clone(), field.clone());
+        move || async move { workers.analyze(job_text, options, field).await }
+    };
+    let mut lookup = cache.get_or_analyze(key, shared.skip_cache, job()).await?;
+    if lookup.cache_hit && !lookup.analysis.fits(&text) {
+        // Only a value planted in Redis by another writer can get here: never slice the
+        // text with it; analyse afresh, which also replaces it.
+        cache.count_unreadable();
+        tracing::warn!(%key, "a cached result does not fit its document; analysing afresh");
+        lookup = cache.get_or_analyze(key, true, job()).await?;
+    }
     let mut response = proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit);
     tracing::debug!(
         id,
