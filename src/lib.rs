@@ -6,9 +6,11 @@
 
 pub mod analysis;
 pub mod cache;
+pub mod cli;
 pub mod config;
 pub mod evaluation;
 pub mod grpc;
 pub mod proto;
+pub mod render;
 pub mod server;
 pub mod shutdown;
