@@ -14,3 +14,4 @@ pub mod proto;
 pub mod render;
 pub mod server;
 pub mod shutdown;
+pub mod web;
