@@ -74,7 +74,10 @@ class Reader {
   skip(wireType) {
     if (wireType === 0) this.varint();
     else if (wireType === 1) this.at += 8;
-    else if (wireType === 2) this.at += this.varint().value;
+    else if (wireType === 2) {
+      const length = this.varint().value; // first: reading the varint moves `this.at`
+      this.at += length;
+    }
     else if (wireType === 5) this.at += 4;
     else throw new Error("unsupported protobuf wire type " + wireType);
   }
