@@ -100,6 +100,14 @@ pub struct ServeArgs {
     /// open for probes).
     #[arg(long, env = "DOCSIFT_AUTH_TOKEN", hide_env_values = true)]
     pub auth_token: Option<String>,
+    /// Origins whose browser pages may call the service over gRPC-Web (CORS), e.g.
+    /// https://app.example.com; repeat the flag or separate by commas; `*` allows any. None by
+    /// default: only pages served by docsift itself (the demo page) and non-browser clients.
+    #[arg(long, env = "DOCSIFT_CORS_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub cors_allow_origin: Vec<String>,
+    /// Serve the demo page (and gRPC-Web for it) over HTTP on HOST:PORT; off when unset.
+    #[arg(long, env = "DOCSIFT_HTTP_LISTEN")]
+    pub http_listen: Option<SocketAddr>,
     /// A file of accepted bearer tokens, one a line, re-read when it changes (a rotated
     /// Kubernetes secret); keeps tokens out of the process list.
     #[arg(long, env = "DOCSIFT_AUTH_TOKEN_FILE", conflicts_with = "auth_token")]
@@ -162,6 +170,9 @@ pub struct Settings {
     pub grace_period: Duration,
     pub cache: CacheConfig,
     pub auth_token: Option<String>,
+    /// Browser origins allowed to call over gRPC-Web; `*` is any.
+    pub cors_allow_origin: Vec<String>,
+    pub http_listen: Option<SocketAddr>,
     pub auth_token_file: Option<PathBuf>,
     pub auth_scope: AuthScope,
     pub tls: Option<ServerTls>,
@@ -258,6 +269,17 @@ impl ServeArgs {
             self.tls_key.as_deref(),
             self.tls_client_ca.as_deref(),
         )?;
+        if let Some(origin) = self
+            .cors_allow_origin
+            .iter()
+            .find(|origin| !is_origin(origin))
+        {
+            return Err(invalid(
+                "cors-allow-origin",
+                "`*` or an origin like https://app.example.com (scheme, host, optional port)",
+                origin,
+            ));
+        }
         let workers = if self.workers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -284,8 +306,27 @@ impl ServeArgs {
             auth_scope: self.auth_scope,
             tls,
             unix_socket_mode: self.unix_socket_mode,
+            cors_allow_origin: self.cors_allow_origin.clone(),
+            http_listen: self.http_listen,
         })
     }
+}
+
+/// Whether `value` is `*` or a browser origin: `http(s)://host[:port]`, nothing after.
+fn is_origin(value: &str) -> bool {
+    if value == "*" {
+        return true;
+    }
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 impl Default for ServeArgs {
@@ -376,6 +417,25 @@ mod tests {
             error.contains("--cache-tti must be at most 1000 years"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn cors_origins_are_checked_with_the_flag_named() {
+        let settings = parse(&[
+            "--cors-allow-origin",
+            "https://app.example.com,http://localhost:8080",
+        ])
+        .expect("two origins");
+        assert_eq!(settings.cors_allow_origin.len(), 2);
+        assert!(parse(&[]).expect("valid").cors_allow_origin.is_empty());
+        for bad in [
+            "app.example.com",
+            "https://app.example.com/path",
+            "https://",
+        ] {
+            let error = parse(&["--cors-allow-origin", bad]).expect_err("not an origin");
+            assert!(error.contains("--cors-allow-origin must be"), "{error}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use tracing_subscriber::EnvFilter;
 
 use docsift::analysis::text::OffsetUnit;
-use docsift::analysis::{self, Features, Options};
+use docsift::analysis::{self, Features};
 use docsift::config::{LogFormat, ServeArgs};
 use docsift::server::{self, Listener};
 use docsift::tls::ClientTlsArgs;
@@ -41,8 +41,10 @@ struct Cli {
 enum Command {
     /// Runs the gRPC server (the default).
     Serve(ServeArgs),
-    /// Analyses files (or standard input) and prints one JSON line per document: the
-    /// AnalyzeResponse in canonical protobuf JSON, as grpcurl prints it.
+    /// Analyses files (or standard input) and prints one JSON line per document (the
+    /// AnalyzeResponse in canonical protobuf JSON, as grpcurl prints it), or `--format html`,
+    /// `json` or `text`. A bad file or line gets an error record in its place; the run goes on
+    /// and exits non-zero at the end.
     Analyze(AnalyzeArgs),
     /// Checks a server's health over gRPC (grpc.health.v1); exits 0 when it is SERVING. For
     /// container HEALTHCHECKs, where no other probe binary is at hand.
@@ -88,6 +90,16 @@ struct AnalyzeArgs {
     /// Language hint for every document (see the API's `Document.language_hint`).
     #[arg(long)]
     language_hint: Option<String>,
+    /// Output: `jsonl` (one JSON object a line), `json` (an array), `html` (one self-contained
+    /// page showing each text with its entities and quotes marked), `text` (a summary to read).
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: docsift::cli::Format,
+    /// Analysis threads; 0 means one per core. Output stays in input order.
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
+    /// No progress bar and no summary line on standard error.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -195,110 +207,37 @@ fn health(addr: &str, service: String, tls: &ClientTlsArgs) -> Result<(), BoxErr
     })
 }
 
-/// One document read from the inputs.
-struct Input {
-    id: String,
-    text: String,
-    language_hint: Option<String>,
-}
-
 fn analyze(args: &AnalyzeArgs) -> Result<(), BoxError> {
-    let unit = match args.offsets {
-        Offsets::Utf8 => OffsetUnit::Utf8,
-        Offsets::Utf16 => OffsetUnit::Utf16,
-        Offsets::CodePoint => OffsetUnit::CodePoint,
+    let config = docsift::cli::AnalyzeFiles {
+        files: args.files.clone(),
+        jsonl: args.jsonl,
+        format: args.format,
+        unit: match args.offsets {
+            Offsets::Utf8 => OffsetUnit::Utf8,
+            Offsets::Utf16 => OffsetUnit::Utf16,
+            Offsets::CodePoint => OffsetUnit::CodePoint,
+        },
+        features: Features {
+            entities: args.features.contains(&Feature::Entities),
+            quotes: args.features.contains(&Feature::Quotes),
+            language: args.features.contains(&Feature::Language),
+        },
+        language_hint: args.language_hint.clone(),
+        jobs: args.jobs,
+        progress: !args.quiet,
     };
-    let features = Features {
-        entities: args.features.contains(&Feature::Entities),
-        quotes: args.features.contains(&Feature::Quotes),
-        language: args.features.contains(&Feature::Language),
-    };
-    let inputs = read_inputs(args)?;
-    let lines: Vec<Result<String, String>> = inputs
-        .par_iter()
-        .map(|input| {
-            let options = Options {
-                features,
-                language_hint: input
-                    .language_hint
-                    .clone()
-                    .or_else(|| args.language_hint.clone()),
-            };
-            match analysis::analyze(&input.text, &options) {
-                Ok(result) => {
-                    let mut response =
-                        docsift::proto::analysis_to_proto(&input.text, &result, unit);
-                    response.id = input.id.clone();
-                    serde_json::to_string(&response).map_err(|e| format!("{}: {e}", input.id))
-                }
-                Err(error) => Err(format!("{}: {error}", input.id)),
-            }
-        })
-        .collect();
-    let mut out = std::io::stdout().lock();
-    let mut failed = 0;
-    for line in lines {
-        match line {
-            Ok(json) => writeln!(out, "{json}")?,
-            Err(message) => {
-                failed += 1;
-                eprintln!("docsift: {message}");
-            }
-        }
+    let summary = docsift::cli::analyze_files(&config, std::io::stdout().lock())?;
+    if !args.quiet {
+        eprintln!("docsift: {summary}");
     }
-    out.flush()?;
-    if failed > 0 {
-        return Err(format!("{failed} document(s) could not be analysed").into());
+    if summary.errors > 0 {
+        return Err(format!(
+            "{} of {} inputs could not be analysed (see their error records)",
+            summary.errors, summary.documents
+        )
+        .into());
     }
     Ok(())
-}
-
-fn read_inputs(args: &AnalyzeArgs) -> Result<Vec<Input>, BoxError> {
-    let stdin = PathBuf::from("-");
-    let files: Vec<&Path> = if args.files.is_empty() {
-        vec![stdin.as_path()]
-    } else {
-        args.files.iter().map(PathBuf::as_path).collect()
-    };
-    let mut inputs = Vec::new();
-    for path in files {
-        let content = if path == Path::new("-") {
-            std::io::read_to_string(std::io::stdin())?
-        } else {
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
-        };
-        if !args.jsonl {
-            let id = path
-                .file_name()
-                .map_or("-".into(), |n| n.to_string_lossy().into_owned());
-            inputs.push(Input {
-                id,
-                text: content,
-                language_hint: None,
-            });
-            continue;
-        }
-        for (number, line) in content.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let value: serde_json::Value = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", path.display(), number + 1))?;
-            let text = value["text"]
-                .as_str()
-                .ok_or_else(|| format!("{}:{}: no \"text\" string", path.display(), number + 1))?;
-            inputs.push(Input {
-                id: match &value["id"] {
-                    serde_json::Value::String(id) => id.clone(),
-                    serde_json::Value::Null => format!("{}:{}", path.display(), number + 1),
-                    other => other.to_string(),
-                },
-                text: text.to_owned(),
-                language_hint: value["language_hint"].as_str().map(str::to_owned),
-            });
-        }
-    }
-    Ok(inputs)
 }
 
 fn eval(task: EvalTask, gold: &Path) -> Result<(), BoxError> {

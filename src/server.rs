@@ -169,6 +169,21 @@ where
     let auth = Authenticator::start(&settings.token_source(), settings.auth_scope)?;
     let analyzer = InterceptedService::new(analyzer, auth.interceptor(true));
 
+    // The demo page, with gRPC-Web for it, on its own opt-in HTTP listener.
+    let demo_stop = tokio_util::sync::CancellationToken::new();
+    if let Some(addr) = settings.http_listen {
+        crate::web::spawn_demo(
+            addr,
+            crate::web::demo_router(analyzer.clone()),
+            demo_stop.clone(),
+        )
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?;
+    }
+
     let (health, health_service) = tonic_health::server::health_reporter();
     health
         .set_serving::<AnalyzerServer<AnalyzerService>>()
@@ -196,6 +211,10 @@ where
         .trace_fn(|request| tracing::info_span!("grpc", method = %request.uri().path()))
         // In place of tonic's timeout, which answers CANCELLED (src/grpc/deadline.rs).
         .layer(DeadlineLayer::new(settings.request_timeout))
+        // gRPC-Web for browsers (HTTP/1.1 too), cross-origin only from --cors-allow-origin.
+        .accept_http1(true)
+        .layer(crate::web::cors_layer(&settings.cors_allow_origin))
+        .layer(tonic_web::GrpcWebLayer::new())
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -217,6 +236,7 @@ where
         .set_service_status("", ServingStatus::NotServing)
         .await;
     let _ = stop.send(());
+    demo_stop.cancel();
     // tonic waits for open streams without limit; the grace period bounds the drain.
     match tokio::time::timeout(settings.grace_period, server).await {
         Ok(result) => {
