@@ -98,6 +98,13 @@ pub struct ServeArgs {
     /// open for probes).
     #[arg(long, env = "DOCSIFT_AUTH_TOKEN", hide_env_values = true)]
     pub auth_token: Option<String>,
+    /// Serve Prometheus metrics on http://HOST:PORT/metrics; off when unset.
+    #[arg(long, env = "DOCSIFT_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Export traces over OTLP/gRPC to this collector, e.g. http://127.0.0.1:4317; off when
+    /// unset. A call's `traceparent` metadata makes its spans part of the caller's trace.
+    #[arg(long, env = "DOCSIFT_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
 }
 
 /// Why a configuration was refused at start.
@@ -125,6 +132,8 @@ pub struct Settings {
     pub grace_period: Duration,
     pub cache: CacheConfig,
     pub auth_token: Option<String>,
+    /// Where Prometheus metrics are served; `None` turns metrics off.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl ServeArgs {
@@ -219,6 +228,7 @@ impl ServeArgs {
             grace_period: self.grace_period,
             cache,
             auth_token: self.auth_token.clone(),
+            metrics_listen: self.metrics_listen,
         })
     }
 }

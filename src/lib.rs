@@ -12,3 +12,4 @@ pub mod grpc;
 pub mod proto;
 pub mod server;
 pub mod shutdown;
+pub mod telemetry;

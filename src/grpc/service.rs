@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use futures::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
+use tracing::Instrument;
 
 use super::error::ServiceError;
 use super::validate::{self, Checked, Limits, Shared};
@@ -13,6 +14,7 @@ use super::workers::Workers;
 use crate::analysis::{self, language};
 use crate::cache::{AnalysisCache, CacheKey};
 use crate::proto::{self, analyzer_server::Analyzer};
+use crate::telemetry::calls;
 
 type ResponseStream =
     Pin<Box<dyn Stream<Item = Result<proto::AnalyzeStreamResponse, Status>> + Send>>;
@@ -53,6 +55,13 @@ impl AnalyzerService {
         field: String,
     ) -> Result<proto::AnalyzeResponse, ServiceError> {
         let Checked { id, text, options } = checked;
+        // Sizes and the cache's answer, never the text.
+        let span = tracing::info_span!(
+            "document",
+            id = %id,
+            bytes = text.len() as i64,
+            cache_hit = tracing::field::Empty
+        );
         let key = CacheKey::new(&text, &options);
         let text: Arc<str> = Arc::from(text);
         let workers = self.workers.clone();
@@ -62,11 +71,14 @@ impl AnalyzerService {
             .get_or_analyze(key, shared.skip_cache, move || async move {
                 workers.analyze(job_text, options, field).await
             })
+            .instrument(span.clone())
             .await?;
+        span.record("cache_hit", lookup.cache_hit);
+        calls::document_answered(text.len(), lookup.cache_hit);
         let mut response = proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit);
         tracing::debug!(
             id,
-            bytes = text.len(),
+            bytes = text.len() as i64,
             cache_hit = lookup.cache_hit,
             "analysed"
         );
@@ -82,8 +94,14 @@ impl AnalyzerService {
         field: String,
         shared: Shared,
     ) -> Result<proto::AnalyzeResponse, ServiceError> {
-        let checked = validate::document(document, &field, &shared, &self.limits)?;
-        self.analyze_checked(checked, shared, field).await
+        let result = match validate::document(document, &field, &shared, &self.limits) {
+            Ok(checked) => self.analyze_checked(checked, shared, field).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = &result {
+            calls::document_failed(error.code());
+        }
+        result
     }
 }
 
@@ -108,9 +126,8 @@ impl Analyzer for AnalyzerService {
             request.offset_unit,
             request.skip_cache,
         )?;
-        let checked = validate::document(request.document, "document", &shared, &self.limits)?;
         let response = self
-            .analyze_checked(checked, shared, "document".into())
+            .analyze_document(request.document, "document".into(), shared)
             .await?;
         Ok(Response::new(response))
     }
