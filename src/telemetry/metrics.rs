@@ -127,27 +127,27 @@ impl Metrics {
         // The series a dashboard or an alert names exist from the start, at zero, so that
         // rate() and absence alerts work before the first such event.
         for rpc in ANALYZER_RPCS {
-            metrics
-                .requests
-                .get_or_create(&CallLabels { rpc, code: "OK" });
-            metrics.request_seconds.get_or_create(&RpcLabels { rpc });
+            drop(
+                metrics
+                    .requests
+                    .get_or_create(&CallLabels { rpc, code: "OK" }),
+            );
+            drop(metrics.request_seconds.get_or_create(&RpcLabels { rpc }));
         }
         for stage in Stage::ALL {
-            metrics.stage_seconds.get_or_create(&StageLabels {
-                stage: stage.name(),
-            });
+            let stage = stage.name();
+            drop(metrics.stage_seconds.get_or_create(&StageLabels { stage }));
         }
         for refusal in [
             Refusal::ResourceExhausted,
             Refusal::DeadlineExceeded,
             Refusal::Cancelled,
         ] {
-            metrics.refusals.get_or_create(&ReasonLabels {
-                reason: refusal.label(),
-            });
+            let reason = refusal.label();
+            drop(metrics.refusals.get_or_create(&ReasonLabels { reason }));
         }
         for code in ["INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "INTERNAL"] {
-            metrics.document_errors.get_or_create(&CodeLabels { code });
+            drop(metrics.document_errors.get_or_create(&CodeLabels { code }));
         }
         metrics
     }
