@@ -100,6 +100,13 @@ pub struct ServeArgs {
     /// open for probes).
     #[arg(long, env = "DOCSIFT_AUTH_TOKEN", hide_env_values = true)]
     pub auth_token: Option<String>,
+    /// Serve Prometheus metrics on http://HOST:PORT/metrics; off when unset.
+    #[arg(long, env = "DOCSIFT_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Export traces over OTLP/gRPC to this collector, e.g. http://127.0.0.1:4317; off when
+    /// unset. A call's `traceparent` metadata makes its spans part of the caller's trace.
+    #[arg(long, env = "DOCSIFT_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
     /// Origins whose browser pages may call the service over gRPC-Web (CORS), e.g.
     /// https://app.example.com; repeat the flag or separate by commas; `*` allows any. None by
     /// default: only pages served by docsift itself (the demo page) and non-browser clients.
@@ -170,6 +177,8 @@ pub struct Settings {
     pub grace_period: Duration,
     pub cache: CacheConfig,
     pub auth_token: Option<String>,
+    /// Where Prometheus metrics are served; `None` turns metrics off.
+    pub metrics_listen: Option<SocketAddr>,
     /// Browser origins allowed to call over gRPC-Web; `*` is any.
     pub cors_allow_origin: Vec<String>,
     pub http_listen: Option<SocketAddr>,
@@ -308,6 +317,7 @@ impl ServeArgs {
             unix_socket_mode: self.unix_socket_mode,
             cors_allow_origin: self.cors_allow_origin.clone(),
             http_listen: self.http_listen,
+            metrics_listen: self.metrics_listen,
         })
     }
 }

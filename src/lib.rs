@@ -17,6 +17,7 @@ pub mod render;
 pub mod request;
 pub mod server;
 pub mod shutdown;
+pub mod telemetry;
 pub mod tls;
 pub mod unix_socket;
 pub mod web;

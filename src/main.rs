@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
-use tracing_subscriber::EnvFilter;
 
 use docsift::analysis::text::OffsetUnit;
 use docsift::analysis::{self, Features};
@@ -126,7 +125,19 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let otlp_endpoint = match &cli.command {
+        None => cli.serve.otlp_endpoint.clone(),
+        Some(Command::Serve(args)) => args.otlp_endpoint.clone(),
+        Some(_) => None,
+    };
+    // Kept until exit: dropping it sends the last spans.
+    let _traces = match docsift::telemetry::init(cli.log_format, otlp_endpoint.as_deref()) {
+        Ok(exporter) => exporter,
+        Err(error) => {
+            eprintln!("docsift: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
@@ -143,17 +154,6 @@ fn main() -> ExitCode {
             eprintln!("docsift: {error}");
             ExitCode::FAILURE
         }
-    }
-}
-
-fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
     }
 }
 

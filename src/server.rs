@@ -20,6 +20,7 @@ use crate::grpc::deadline::DeadlineLayer;
 use crate::grpc::validate::Limits;
 use crate::grpc::workers::{AnalyzeFn, Workers};
 use crate::proto::{self, analyzer_server::AnalyzerServer};
+use crate::telemetry::{self, Metrics, calls::CallLayer};
 use crate::{analysis, cache::AnalysisCache};
 
 /// Why the server could not start or stopped with an error.
@@ -145,9 +146,40 @@ where
     IO: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let workers = Workers::new(settings.workers, settings.max_in_flight, analyze)
+    let mut workers = Workers::new(settings.workers, settings.max_in_flight, analyze)
         .map_err(ServeError::Workers)?;
     let cache = AnalysisCache::new(settings.cache.clone()).await;
+    let metrics_listener = match settings.metrics_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Bind {
+                    addr: format!("{addr} (--metrics-listen)"),
+                    source,
+                })?,
+        ),
+        None => None,
+    };
+    let metrics = metrics_listener.as_ref().map(|_| Metrics::new());
+    if let Some(metrics) = &metrics {
+        workers = workers.with_metrics(metrics.clone());
+    }
+    let metrics_stop = tokio_util::sync::CancellationToken::new();
+    if let (Some(listener), Some(metrics)) = (metrics_listener, &metrics) {
+        let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+            addr: "--metrics-listen".into(),
+            source,
+        })?;
+        tracing::info!(%addr, "metrics on http://{addr}/metrics");
+        let registry = metrics.registry(cache.clone(), workers.clone());
+        let stop = metrics_stop.clone().cancelled_owned();
+        tokio::spawn(async move {
+            if let Err(error) = telemetry::listener::serve_metrics(listener, registry, stop).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
+    let _stop_metrics = metrics_stop.drop_guard();
     let limits = Limits {
         max_document_bytes: settings.max_document_bytes,
         max_batch_documents: settings.max_batch_documents,
@@ -208,7 +240,7 @@ where
         builder = builder.tls_config(tls.config()).map_err(ServeError::Tls)?;
     }
     let server = builder
-        .trace_fn(|request| tracing::info_span!("grpc", method = %request.uri().path()))
+        .layer(CallLayer::new(metrics, settings.request_timeout))
         // In place of tonic's timeout, which answers CANCELLED (src/grpc/deadline.rs).
         .layer(DeadlineLayer::new(settings.request_timeout))
         // gRPC-Web for browsers (HTTP/1.1 too), cross-origin only from --cors-allow-origin.

@@ -12,6 +12,7 @@ use super::workers::Workers;
 use crate::analysis::{self, language};
 use crate::cache::AnalysisCache;
 use crate::proto::{self, analyzer_server::Analyzer};
+use crate::telemetry::calls;
 
 type ResponseStream =
     Pin<Box<dyn Stream<Item = Result<proto::AnalyzeStreamResponse, Status>> + Send>>;
@@ -61,8 +62,14 @@ impl AnalyzerService {
         field: String,
         shared: Shared,
     ) -> Result<proto::AnalyzeResponse, ServiceError> {
-        let checked = validate::document(document, &field, &shared, &self.limits)?;
-        self.analyze_checked(checked, shared, field).await
+        let result = match validate::document(document, &field, &shared, &self.limits) {
+            Ok(checked) => self.analyze_checked(checked, shared, field).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = &result {
+            calls::document_failed(error.code());
+        }
+        result
     }
 }
 
@@ -87,9 +94,8 @@ impl Analyzer for AnalyzerService {
             request.offset_unit,
             request.skip_cache,
         )?;
-        let checked = validate::document(request.document, "document", &shared, &self.limits)?;
         let response = self
-            .analyze_checked(checked, shared, "document".into())
+            .analyze_document(request.document, "document".into(), shared)
             .await?;
         Ok(Response::new(response))
     }

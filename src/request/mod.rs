@@ -9,10 +9,13 @@ pub mod workers;
 
 use std::sync::Arc;
 
+use tracing::Instrument;
+
 pub use error::ServiceError;
 
 use crate::cache::{AnalysisCache, CacheKey};
 use crate::proto;
+use crate::telemetry::calls;
 use validate::{Checked, Shared};
 use workers::Workers;
 
@@ -27,6 +30,13 @@ pub async fn analyze_checked(
     field: String,
 ) -> Result<proto::AnalyzeResponse, ServiceError> {
     let Checked { id, text, options } = checked;
+    // Sizes and the cache's answer, never the text.
+    let span = tracing::info_span!(
+        "document",
+        id = %id,
+        bytes = text.len() as i64,
+        cache_hit = tracing::field::Empty
+    );
     let key = CacheKey::new(&text, &options);
     let text: Arc<str> = Arc::from(text);
     let job = || {
@@ -34,18 +44,26 @@ pub async fn analyze_checked(
         let (options, field) = (options.clone(), field.clone());
         move || async move { workers.analyze(job_text, options, field).await }
     };
-    let mut lookup = cache.get_or_analyze(key, shared.skip_cache, job()).await?;
+    let mut lookup = cache
+        .get_or_analyze(key, shared.skip_cache, job())
+        .instrument(span.clone())
+        .await?;
     if lookup.cache_hit && !lookup.analysis.fits(&text) {
         // Only a value planted in Redis by another writer can get here: never slice the
         // text with it; analyse afresh, which also replaces it.
         cache.count_unreadable();
         tracing::warn!(%key, "a cached result does not fit its document; analysing afresh");
-        lookup = cache.get_or_analyze(key, true, job()).await?;
+        lookup = cache
+            .get_or_analyze(key, true, job())
+            .instrument(span.clone())
+            .await?;
     }
+    span.record("cache_hit", lookup.cache_hit);
+    calls::document_answered(text.len(), lookup.cache_hit);
     let mut response = proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit);
     tracing::debug!(
         id,
-        bytes = text.len(),
+        bytes = text.len() as i64,
         cache_hit = lookup.cache_hit,
         "analysed"
     );
