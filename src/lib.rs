@@ -4,6 +4,7 @@
 //! Three layers, each depending only on the one below: [`analysis`] (pure, synchronous),
 //! [`cache`], and [`grpc`] (the service).
 
+mod allocator;
 pub mod analysis;
 pub mod auth;
 pub mod cache;
