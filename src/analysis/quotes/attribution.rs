@@ -79,6 +79,8 @@ pub struct Attributor<'a, 't> {
     people: Vec<Who>,
     last_group: Option<Who>,
     last_speaker: Option<Who>,
+    /// The person last named as a sentence's subject, and where that sentence begins.
+    last_subject: Option<(Who, usize)>,
 }
 
 impl<'a, 't> Attributor<'a, 't> {
@@ -97,6 +99,7 @@ impl<'a, 't> Attributor<'a, 't> {
             people: Vec::new(),
             last_group: None,
             last_speaker: None,
+            last_subject: None,
         }
     }
 
@@ -259,8 +262,17 @@ impl<'a, 't> Attributor<'a, 't> {
                 };
             }
         }
-        // No cue: an earlier quote of the paragraph, else the last speaker, continues.
+        // No cue: a person the paragraph names as a subject since its last quote takes the
+        // floor ("… says House. “…” Durning did not need much coaxing. “I’m thankful …”"),
+        // else an earlier quote of the paragraph, else the last speaker, continues.
+        let since = previous.map_or(first.begin, |(p, _)| p.span.end);
+        let introduced = self
+            .last_subject
+            .as_ref()
+            .filter(|(_, at)| (since..quote.span.begin).contains(at))
+            .map(|(who, _)| who.clone());
         let continued = match previous {
+            _ if introduced.is_some() => introduced,
             Some((_, earlier)) if earlier.speaker.is_some() => earlier.speaker.clone(),
             _ if before.is_empty() => self.last_speaker.clone(),
             _ => None,
@@ -940,6 +952,9 @@ impl<'a, 't> Attributor<'a, 't> {
                 let introduces = hi > lo && self.word(hi - 1) == ":";
                 if introduces || (verb < hi && self.is_speech_verb(verb)) {
                     self.set_speaker(&who);
+                }
+                if who.person && !matches!(phrase, Phrase::Pronoun(..)) {
+                    self.last_subject = Some((who.clone(), begin));
                 }
                 if who.person || who.group {
                     self.remember(who);
