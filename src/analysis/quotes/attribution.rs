@@ -129,7 +129,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 self.remember(who.clone());
                 if attribution.source == Source::Cue && (who.person || who.group || !partial[index])
                 {
-                    self.set_speaker(&who);
+                    self.set_speaker(who);
                 }
             }
             out.push(attribution);
