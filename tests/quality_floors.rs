@@ -96,3 +96,22 @@ fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
     assert!(recall >= 0.97, "quote recall {recall:.4}");
     assert!(speakers >= 0.90, "speaker accuracy {speakers:.4}");
 }
+
+#[test]
+fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
+    let gold = "quotes-ggt-dev.jsonl";
+    let Some(items) = dev_set(gold) else { return };
+    let result = score(
+        gold,
+        &items,
+        docsift::evaluation::quotes::predict,
+        "score_quotes.py",
+        &["--kinds", "direct"],
+    );
+    let recall = result["quote_overlap"]["recall"].as_f64().expect("recall");
+    let speakers = result["speaker_on_exact"]["accuracy"]
+        .as_f64()
+        .expect("speaker accuracy");
+    assert!(recall >= 0.97, "quote recall {recall:.4}");
+    assert!(speakers >= 0.86, "speaker accuracy {speakers:.4}");
+}
