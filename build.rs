@@ -19,6 +19,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(out.join("docsift_descriptor.bin"), &encoded)?;
 
     tonic_prost_build::configure()
+        // prost's codec, but a malformed request is the client's fault (src/grpc/codec.rs).
+        .codec_path("crate::grpc::codec::Codec")
         .compile_well_known_types(true)
         .extern_path(".google.protobuf", "::pbjson_types")
         .compile_fds(descriptors)?;

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::auth::{AuthScope, TokenFileError, TokenSource, read_token_file};
 use crate::cache::{CacheConfig, CacheConfigError};
+use crate::tls::{ServerTls, TlsError};
 
 /// Where the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +100,52 @@ pub struct ServeArgs {
     /// open for probes).
     #[arg(long, env = "DOCSIFT_AUTH_TOKEN", hide_env_values = true)]
     pub auth_token: Option<String>,
+    /// Serve Prometheus metrics on http://HOST:PORT/metrics; off when unset.
+    #[arg(long, env = "DOCSIFT_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Export traces over OTLP/gRPC to this collector, e.g. http://127.0.0.1:4317; off when
+    /// unset. A call's `traceparent` metadata makes its spans part of the caller's trace.
+    #[arg(long, env = "DOCSIFT_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+    /// Origins whose browser pages may call the service over gRPC-Web (CORS), e.g.
+    /// https://app.example.com; repeat the flag or separate by commas; `*` allows any. None by
+    /// default: only pages served by docsift itself (the demo page) and non-browser clients.
+    #[arg(long, env = "DOCSIFT_CORS_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub cors_allow_origin: Vec<String>,
+    /// Serve the demo page (and gRPC-Web for it) over HTTP on HOST:PORT; off when unset.
+    #[arg(long, env = "DOCSIFT_HTTP_LISTEN")]
+    pub http_listen: Option<SocketAddr>,
+    /// A file of accepted bearer tokens, one a line, re-read when it changes (a rotated
+    /// Kubernetes secret); keeps tokens out of the process list.
+    #[arg(long, env = "DOCSIFT_AUTH_TOKEN_FILE", conflicts_with = "auth_token")]
+    pub auth_token_file: Option<PathBuf>,
+    /// What the bearer token guards: `analyzer` (health and reflection stay open) or `all`.
+    #[arg(
+        long,
+        env = "DOCSIFT_AUTH_SCOPE",
+        value_enum,
+        default_value = "analyzer"
+    )]
+    pub auth_scope: AuthScope,
+    /// Serve TLS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, env = "DOCSIFT_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "DOCSIFT_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Mutual TLS: require client certificates issued by these CA certificates (PEM).
+    #[arg(long, env = "DOCSIFT_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Permissions of the Unix socket (octal); only its owner may connect by default.
+    #[arg(long, env = "DOCSIFT_UNIX_SOCKET_MODE", default_value = "600", value_parser = parse_mode)]
+    pub unix_socket_mode: u32,
+}
+
+fn parse_mode(s: &str) -> Result<u32, String> {
+    u32::from_str_radix(s.trim_start_matches("0o"), 8)
+        .ok()
+        .filter(|mode| *mode <= 0o777)
+        .ok_or_else(|| format!("{s:?} is not an octal file mode such as 600 or 660"))
 }
 
 /// Why a configuration was refused at start.
@@ -109,6 +157,10 @@ pub enum ConfigError {
         requirement: String,
         value: String,
     },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("--auth-token-file: {0}")]
+    TokenFile(#[from] TokenFileError),
 }
 
 /// The checked configuration of a server.
@@ -125,6 +177,26 @@ pub struct Settings {
     pub grace_period: Duration,
     pub cache: CacheConfig,
     pub auth_token: Option<String>,
+    /// Where Prometheus metrics are served; `None` turns metrics off.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Browser origins allowed to call over gRPC-Web; `*` is any.
+    pub cors_allow_origin: Vec<String>,
+    pub http_listen: Option<SocketAddr>,
+    pub auth_token_file: Option<PathBuf>,
+    pub auth_scope: AuthScope,
+    pub tls: Option<ServerTls>,
+    pub unix_socket_mode: u32,
+}
+
+impl Settings {
+    /// Where the accepted bearer tokens come from.
+    pub fn token_source(&self) -> TokenSource {
+        match (&self.auth_token, &self.auth_token_file) {
+            (_, Some(path)) => TokenSource::File(path.clone()),
+            (Some(token), None) => TokenSource::Fixed(token.clone()),
+            (None, None) => TokenSource::None,
+        }
+    }
 }
 
 impl ServeArgs {
@@ -197,6 +269,26 @@ impl ServeArgs {
         if self.auth_token.as_deref().is_some_and(str::is_empty) {
             return Err(invalid("auth-token", "non-empty when set", "\"\""));
         }
+        if let Some(path) = &self.auth_token_file {
+            // Read now so that a wrong path stops the server at start, with the flag named.
+            read_token_file(path)?;
+        }
+        let tls = ServerTls::load(
+            self.tls_cert.as_deref(),
+            self.tls_key.as_deref(),
+            self.tls_client_ca.as_deref(),
+        )?;
+        if let Some(origin) = self
+            .cors_allow_origin
+            .iter()
+            .find(|origin| !is_origin(origin))
+        {
+            return Err(invalid(
+                "cors-allow-origin",
+                "`*` or an origin like https://app.example.com (scheme, host, optional port)",
+                origin,
+            ));
+        }
         let workers = if self.workers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -219,8 +311,32 @@ impl ServeArgs {
             grace_period: self.grace_period,
             cache,
             auth_token: self.auth_token.clone(),
+            auth_token_file: self.auth_token_file.clone(),
+            auth_scope: self.auth_scope,
+            tls,
+            unix_socket_mode: self.unix_socket_mode,
+            cors_allow_origin: self.cors_allow_origin.clone(),
+            http_listen: self.http_listen,
+            metrics_listen: self.metrics_listen,
         })
     }
+}
+
+/// Whether `value` is `*` or a browser origin: `http(s)://host[:port]`, nothing after.
+fn is_origin(value: &str) -> bool {
+    if value == "*" {
+        return true;
+    }
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 impl Default for ServeArgs {
@@ -311,6 +427,25 @@ mod tests {
             error.contains("--cache-tti must be at most 1000 years"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn cors_origins_are_checked_with_the_flag_named() {
+        let settings = parse(&[
+            "--cors-allow-origin",
+            "https://app.example.com,http://localhost:8080",
+        ])
+        .expect("two origins");
+        assert_eq!(settings.cors_allow_origin.len(), 2);
+        assert!(parse(&[]).expect("valid").cors_allow_origin.is_empty());
+        for bad in [
+            "app.example.com",
+            "https://app.example.com/path",
+            "https://",
+        ] {
+            let error = parse(&["--cors-allow-origin", bad]).expect_err("not an origin");
+            assert!(error.contains("--cors-allow-origin must be"), "{error}");
+        }
     }
 
     #[test]

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
-use tracing_subscriber::EnvFilter;
 
 use docsift::analysis::text::OffsetUnit;
-use docsift::analysis::{self, Features, Options};
+use docsift::analysis::{self, Features};
 use docsift::config::{LogFormat, ServeArgs};
 use docsift::server::{self, Listener};
+use docsift::tls::ClientTlsArgs;
 
 #[derive(Parser)]
 #[command(
@@ -40,8 +40,10 @@ struct Cli {
 enum Command {
     /// Runs the gRPC server (the default).
     Serve(ServeArgs),
-    /// Analyses files (or standard input) and prints one JSON line per document: the
-    /// AnalyzeResponse in canonical protobuf JSON, as grpcurl prints it.
+    /// Analyses files (or standard input) and prints one JSON line per document (the
+    /// AnalyzeResponse in canonical protobuf JSON, as grpcurl prints it), or `--format html`,
+    /// `json` or `text`. A bad file or line gets an error record in its place; the run goes on
+    /// and exits non-zero at the end.
     Analyze(AnalyzeArgs),
     /// Checks a server's health over gRPC (grpc.health.v1); exits 0 when it is SERVING. For
     /// container HEALTHCHECKs, where no other probe binary is at hand.
@@ -52,7 +54,16 @@ enum Command {
         /// The service to check; the empty name is the whole server.
         #[arg(long, default_value = "")]
         service: String,
+        #[command(flatten)]
+        tls: ClientTlsArgs,
     },
+    /// Pulls documents from NATS JetStream, analyses them and publishes the analyses: one of a
+    /// fleet of workers sharing a durable consumer. Serves gRPC health on --listen.
+    Work(docsift::worker::WorkArgs),
+    /// Publishes documents from JSON Lines into the NATS JetStream stream, for `work`.
+    Enqueue(docsift::worker::EnqueueArgs),
+    /// Reads analyses (or dead letters) from the NATS JetStream stream into JSON Lines.
+    Collect(docsift::worker::CollectArgs),
     /// Writes predictions on an annotated development set in the scorers' format.
     Eval {
         #[arg(value_enum)]
@@ -78,6 +89,16 @@ struct AnalyzeArgs {
     /// Language hint for every document (see the API's `Document.language_hint`).
     #[arg(long)]
     language_hint: Option<String>,
+    /// Output: `jsonl` (one JSON object a line), `json` (an array), `html` (one self-contained
+    /// page showing each text with its entities and quotes marked), `text` (a summary to read).
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: docsift::cli::Format,
+    /// Analysis threads; 0 means one per core. Output stays in input order.
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
+    /// No progress bar and no summary line on standard error.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,13 +125,28 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let otlp_endpoint = match &cli.command {
+        None => cli.serve.otlp_endpoint.clone(),
+        Some(Command::Serve(args)) => args.otlp_endpoint.clone(),
+        Some(_) => None,
+    };
+    // Kept until exit: dropping it sends the last spans.
+    let _traces = match docsift::telemetry::init(cli.log_format, otlp_endpoint.as_deref()) {
+        Ok(exporter) => exporter,
+        Err(error) => {
+            eprintln!("docsift: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Analyze(args)) => analyze(&args),
         Some(Command::Eval { task, gold }) => eval(task, &gold),
-        Some(Command::Health { addr, service }) => health(&addr, service),
+        Some(Command::Health { addr, service, tls }) => health(&addr, service, &tls),
+        Some(Command::Work(args)) => work(&args),
+        Some(Command::Enqueue(args)) => enqueue(&args),
+        Some(Command::Collect(args)) => collect(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,24 +157,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
-    }
-}
-
 fn serve(args: ServeArgs) -> Result<(), BoxError> {
     let settings = args.settings()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let listener = Listener::bind(&settings.listen).await?;
+        let listener =
+            Listener::bind_with_mode(&settings.listen, settings.unix_socket_mode).await?;
         tracing::info!(
             listen = %listener.local_addr(),
             workers = settings.workers,
@@ -150,7 +176,7 @@ fn serve(args: ServeArgs) -> Result<(), BoxError> {
     })
 }
 
-fn health(addr: &str, service: String) -> Result<(), BoxError> {
+fn health(addr: &str, service: String, tls: &ClientTlsArgs) -> Result<(), BoxError> {
     use tonic_health::pb::{
         HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
     };
@@ -158,7 +184,8 @@ fn health(addr: &str, service: String) -> Result<(), BoxError> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
+        let endpoint = tls
+            .endpoint(addr)?
             .connect_timeout(std::time::Duration::from_secs(3))
             .timeout(std::time::Duration::from_secs(3));
         let mut client = HealthClient::new(endpoint.connect().await?);
@@ -180,110 +207,37 @@ fn health(addr: &str, service: String) -> Result<(), BoxError> {
     })
 }
 
-/// One document read from the inputs.
-struct Input {
-    id: String,
-    text: String,
-    language_hint: Option<String>,
-}
-
 fn analyze(args: &AnalyzeArgs) -> Result<(), BoxError> {
-    let unit = match args.offsets {
-        Offsets::Utf8 => OffsetUnit::Utf8,
-        Offsets::Utf16 => OffsetUnit::Utf16,
-        Offsets::CodePoint => OffsetUnit::CodePoint,
+    let config = docsift::cli::AnalyzeFiles {
+        files: args.files.clone(),
+        jsonl: args.jsonl,
+        format: args.format,
+        unit: match args.offsets {
+            Offsets::Utf8 => OffsetUnit::Utf8,
+            Offsets::Utf16 => OffsetUnit::Utf16,
+            Offsets::CodePoint => OffsetUnit::CodePoint,
+        },
+        features: Features {
+            entities: args.features.contains(&Feature::Entities),
+            quotes: args.features.contains(&Feature::Quotes),
+            language: args.features.contains(&Feature::Language),
+        },
+        language_hint: args.language_hint.clone(),
+        jobs: args.jobs,
+        progress: !args.quiet,
     };
-    let features = Features {
-        entities: args.features.contains(&Feature::Entities),
-        quotes: args.features.contains(&Feature::Quotes),
-        language: args.features.contains(&Feature::Language),
-    };
-    let inputs = read_inputs(args)?;
-    let lines: Vec<Result<String, String>> = inputs
-        .par_iter()
-        .map(|input| {
-            let options = Options {
-                features,
-                language_hint: input
-                    .language_hint
-                    .clone()
-                    .or_else(|| args.language_hint.clone()),
-            };
-            match analysis::analyze(&input.text, &options) {
-                Ok(result) => {
-                    let mut response =
-                        docsift::proto::analysis_to_proto(&input.text, &result, unit);
-                    response.id = input.id.clone();
-                    serde_json::to_string(&response).map_err(|e| format!("{}: {e}", input.id))
-                }
-                Err(error) => Err(format!("{}: {error}", input.id)),
-            }
-        })
-        .collect();
-    let mut out = std::io::stdout().lock();
-    let mut failed = 0;
-    for line in lines {
-        match line {
-            Ok(json) => writeln!(out, "{json}")?,
-            Err(message) => {
-                failed += 1;
-                eprintln!("docsift: {message}");
-            }
-        }
+    let summary = docsift::cli::analyze_files(&config, std::io::stdout().lock())?;
+    if !args.quiet {
+        eprintln!("docsift: {summary}");
     }
-    out.flush()?;
-    if failed > 0 {
-        return Err(format!("{failed} document(s) could not be analysed").into());
+    if summary.errors > 0 {
+        return Err(format!(
+            "{} of {} inputs could not be analysed (see their error records)",
+            summary.errors, summary.documents
+        )
+        .into());
     }
     Ok(())
-}
-
-fn read_inputs(args: &AnalyzeArgs) -> Result<Vec<Input>, BoxError> {
-    let stdin = PathBuf::from("-");
-    let files: Vec<&Path> = if args.files.is_empty() {
-        vec![stdin.as_path()]
-    } else {
-        args.files.iter().map(PathBuf::as_path).collect()
-    };
-    let mut inputs = Vec::new();
-    for path in files {
-        let content = if path == Path::new("-") {
-            std::io::read_to_string(std::io::stdin())?
-        } else {
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
-        };
-        if !args.jsonl {
-            let id = path
-                .file_name()
-                .map_or("-".into(), |n| n.to_string_lossy().into_owned());
-            inputs.push(Input {
-                id,
-                text: content,
-                language_hint: None,
-            });
-            continue;
-        }
-        for (number, line) in content.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let value: serde_json::Value = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", path.display(), number + 1))?;
-            let text = value["text"]
-                .as_str()
-                .ok_or_else(|| format!("{}:{}: no \"text\" string", path.display(), number + 1))?;
-            inputs.push(Input {
-                id: match &value["id"] {
-                    serde_json::Value::String(id) => id.clone(),
-                    serde_json::Value::Null => format!("{}:{}", path.display(), number + 1),
-                    other => other.to_string(),
-                },
-                text: text.to_owned(),
-                language_hint: value["language_hint"].as_str().map(str::to_owned),
-            });
-        }
-    }
-    Ok(inputs)
 }
 
 fn eval(task: EvalTask, gold: &Path) -> Result<(), BoxError> {
@@ -313,5 +267,44 @@ fn eval(task: EvalTask, gold: &Path) -> Result<(), BoxError> {
     for line in predictions {
         writeln!(out, "{line}")?;
     }
+    Ok(())
+}
+
+fn work(args: &docsift::worker::WorkArgs) -> Result<(), BoxError> {
+    let settings = args.settings()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = Listener::bind(&settings.serve.listen).await?;
+        tracing::info!(
+            health = %listener.local_addr(),
+            nats = %settings.queue.nats_url,
+            workers = settings.serve.workers,
+            engine = analysis::ENGINE_VERSION,
+            "docsift worker starting"
+        );
+        docsift::worker::work(settings, listener, docsift::shutdown::signal()).await?;
+        Ok(())
+    })
+}
+
+fn enqueue(args: &docsift::worker::EnqueueArgs) -> Result<(), BoxError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let enqueued = runtime.block_on(docsift::worker::enqueue(args))?;
+    if enqueued.skipped > 0 {
+        return Err(format!("{} line(s) were not documents", enqueued.skipped).into());
+    }
+    Ok(())
+}
+
+fn collect(args: &docsift::worker::CollectArgs) -> Result<(), BoxError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    runtime.block_on(docsift::worker::collect(args, &mut out))?;
     Ok(())
 }

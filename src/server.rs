@@ -11,14 +11,16 @@ use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
 use tonic::codec::CompressionEncoding;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::server::Connected;
-use tonic::{Request, Status};
 use tonic_health::ServingStatus;
 
+use crate::auth::Authenticator;
 use crate::config::{ListenAddr, Settings};
 use crate::grpc::AnalyzerService;
+use crate::grpc::deadline::DeadlineLayer;
 use crate::grpc::validate::Limits;
 use crate::grpc::workers::{AnalyzeFn, Workers};
 use crate::proto::{self, analyzer_server::AnalyzerServer};
+use crate::telemetry::{self, Metrics, calls::CallLayer};
 use crate::{analysis, cache::AnalysisCache};
 
 /// Why the server could not start or stopped with an error.
@@ -35,6 +37,10 @@ pub enum ServeError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error("--auth-token-file: {0}")]
+    TokenFile(#[from] crate::auth::TokenFileError),
+    #[error("cannot start TLS: {0}")]
+    Tls(tonic::transport::Error),
 }
 
 /// A bound listening socket.
@@ -47,7 +53,13 @@ pub enum Listener {
 }
 
 impl Listener {
+    /// Binds `addr`; a Unix socket gets the default mode, 0600.
     pub async fn bind(addr: &ListenAddr) -> Result<Self, ServeError> {
+        Self::bind_with_mode(addr, 0o600).await
+    }
+
+    /// Binds `addr`; a Unix socket gets the permissions `unix_mode`.
+    pub async fn bind_with_mode(addr: &ListenAddr, unix_mode: u32) -> Result<Self, ServeError> {
         let error = |source| ServeError::Bind {
             addr: addr.to_string(),
             source,
@@ -64,7 +76,7 @@ impl Listener {
                 {
                     let _ = std::fs::remove_file(path);
                 }
-                UnixListener::bind(path)
+                crate::unix_socket::bind(path, unix_mode)
                     .map(|listener| Listener::Unix {
                         listener,
                         path: path.clone(),
@@ -134,9 +146,40 @@ where
     IO: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let workers = Workers::new(settings.workers, settings.max_in_flight, analyze)
+    let mut workers = Workers::new(settings.workers, settings.max_in_flight, analyze)
         .map_err(ServeError::Workers)?;
     let cache = AnalysisCache::new(settings.cache.clone()).await;
+    let metrics_listener = match settings.metrics_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Bind {
+                    addr: format!("{addr} (--metrics-listen)"),
+                    source,
+                })?,
+        ),
+        None => None,
+    };
+    let metrics = metrics_listener.as_ref().map(|_| Metrics::new());
+    if let Some(metrics) = &metrics {
+        workers = workers.with_metrics(metrics.clone());
+    }
+    let metrics_stop = tokio_util::sync::CancellationToken::new();
+    if let (Some(listener), Some(metrics)) = (metrics_listener, &metrics) {
+        let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+            addr: "--metrics-listen".into(),
+            source,
+        })?;
+        tracing::info!(%addr, "metrics on http://{addr}/metrics");
+        let registry = metrics.registry(cache.clone(), workers.clone());
+        let stop = metrics_stop.clone().cancelled_owned();
+        tokio::spawn(async move {
+            if let Err(error) = telemetry::listener::serve_metrics(listener, registry, stop).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
+    let _stop_metrics = metrics_stop.drop_guard();
     let limits = Limits {
         max_document_bytes: settings.max_document_bytes,
         max_batch_documents: settings.max_batch_documents,
@@ -155,7 +198,23 @@ where
         .send_compressed(CompressionEncoding::Zstd)
         .max_decoding_message_size(settings.max_message_bytes)
         .max_encoding_message_size(settings.max_message_bytes);
-    let analyzer = InterceptedService::new(analyzer, bearer_check(settings.auth_token.clone()));
+    let auth = Authenticator::start(&settings.token_source(), settings.auth_scope)?;
+    let analyzer = InterceptedService::new(analyzer, auth.interceptor(true));
+
+    // The demo page, with gRPC-Web for it, on its own opt-in HTTP listener.
+    let demo_stop = tokio_util::sync::CancellationToken::new();
+    if let Some(addr) = settings.http_listen {
+        crate::web::spawn_demo(
+            addr,
+            crate::web::demo_router(analyzer.clone()),
+            demo_stop.clone(),
+        )
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?;
+    }
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health
@@ -171,11 +230,23 @@ where
         .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
+    let health_service = InterceptedService::new(health_service, auth.interceptor(false));
+    let reflection_v1 = InterceptedService::new(reflection_v1, auth.interceptor(false));
+    let reflection_v1alpha = InterceptedService::new(reflection_v1alpha, auth.interceptor(false));
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tonic::transport::Server::builder()
-        .timeout(settings.request_timeout)
-        .trace_fn(|request| tracing::info_span!("grpc", method = %request.uri().path()))
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = &settings.tls {
+        builder = builder.tls_config(tls.config()).map_err(ServeError::Tls)?;
+    }
+    let server = builder
+        .layer(CallLayer::new(metrics, settings.request_timeout))
+        // In place of tonic's timeout, which answers CANCELLED (src/grpc/deadline.rs).
+        .layer(DeadlineLayer::new(settings.request_timeout))
+        // gRPC-Web for browsers (HTTP/1.1 too), cross-origin only from --cors-allow-origin.
+        .accept_http1(true)
+        .layer(crate::web::cors_layer(&settings.cors_allow_origin))
+        .layer(tonic_web::GrpcWebLayer::new())
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -197,6 +268,7 @@ where
         .set_service_status("", ServingStatus::NotServing)
         .await;
     let _ = stop.send(());
+    demo_stop.cancel();
     // tonic waits for open streams without limit; the grace period bounds the drain.
     match tokio::time::timeout(settings.grace_period, server).await {
         Ok(result) => {
@@ -208,33 +280,4 @@ where
             Ok(())
         }
     }
-}
-
-/// An interceptor that requires `authorization: Bearer TOKEN` when a token is configured.
-fn bearer_check(
-    token: Option<String>,
-) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone {
-    let expected = token.map(|t| format!("Bearer {t}"));
-    move |request: Request<()>| {
-        let Some(expected) = &expected else {
-            return Ok(request);
-        };
-        match request
-            .metadata()
-            .get("authorization")
-            .map(|v| v.as_bytes())
-        {
-            Some(given) if constant_time_eq(given, expected.as_bytes()) => Ok(request),
-            Some(_) => Err(Status::unauthenticated(
-                "authorization: the bearer token is wrong",
-            )),
-            None => Err(Status::unauthenticated(
-                "authorization: this server requires a bearer token (metadata `authorization: Bearer TOKEN`)",
-            )),
-        }
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

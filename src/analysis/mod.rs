@@ -7,16 +7,18 @@
 pub mod entities;
 pub mod language;
 pub mod quotes;
+pub mod stages;
 pub mod text;
 mod types;
 
 pub use types::*;
 
+use stages::{Stage, measure};
 use text::Document;
 
 /// Version of the analysis engine: part of every cache key, so a new engine never serves an old
 /// engine's answers. Bump it whenever a change alters any result.
-pub const ENGINE_VERSION: &str = concat!("docsift-engine/", env!("CARGO_PKG_VERSION"), "+3");
+pub const ENGINE_VERSION: &str = concat!("docsift-engine/", env!("CARGO_PKG_VERSION"), "+4");
 
 /// Analyses one document.
 ///
@@ -31,18 +33,20 @@ pub fn analyze(text: &str, options: &Options) -> Result<Analysis, AnalysisError>
     let doc = Document::new(text);
 
     let language = if features.language {
-        language::detect(text, options.language_hint.as_deref())?
+        measure(Stage::Language, || {
+            language::detect(text, options.language_hint.as_deref())
+        })?
     } else {
         Language::undetermined()
     };
 
     let mut entities = if features.entities || features.quotes {
-        entities::extract(&doc)
+        measure(Stage::Entities, || entities::extract(&doc))
     } else {
         Vec::new()
     };
     let mut quotes = if features.quotes {
-        quotes::extract(&doc, &mut entities)
+        measure(Stage::Quotes, || quotes::extract(&doc, &mut entities))
     } else {
         Vec::new()
     };

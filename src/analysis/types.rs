@@ -202,6 +202,32 @@ pub struct Analysis {
     pub stats: Stats,
 }
 
+impl Analysis {
+    /// Whether every span lies inside `text` on character boundaries, so that slicing the text
+    /// with them cannot panic. An analysis of `text` always fits; a result read back from a
+    /// shared cache is checked with this before it is used.
+    pub fn fits(&self, text: &str) -> bool {
+        let fits = |span: Span| {
+            span.begin <= span.end
+                && text.is_char_boundary(span.begin)
+                && text.is_char_boundary(span.end)
+        };
+        self.entities
+            .iter()
+            .flat_map(|entity| &entity.mentions)
+            .all(|mention| fits(mention.span))
+            && self.quotes.iter().all(|quote| {
+                fits(quote.span)
+                    && quote.cue.is_none_or(|cue| fits(cue.span))
+                    && quote
+                        .speaker
+                        .as_ref()
+                        .and_then(|speaker| speaker.span)
+                        .is_none_or(fits)
+            })
+    }
+}
+
 /// Why a document could not be analysed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AnalysisError {

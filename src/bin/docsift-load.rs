@@ -48,6 +48,16 @@ struct Args {
     /// request's text is distinct (a miss every time); N: every Nth request repeats.
     #[arg(long, default_value_t = 1)]
     distinct: usize,
+    #[command(flatten)]
+    tls: docsift::tls::ClientTlsArgs,
+    /// Unary mode: offer at most this many requests a second in all (an open-loop load, for
+    /// soaks at a fraction of capacity); 0 sends as fast as the callers can.
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
+    /// Sample the resident memory of this process (the server's PID; with --spawn, this
+    /// process) twice a second and report its start, peak and end.
+    #[arg(long)]
+    watch_pid: Option<u32>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -59,9 +69,51 @@ enum Mode {
 #[derive(Default)]
 struct Tally {
     latencies: Vec<Duration>,
-    errors: std::collections::BTreeMap<String, usize>,
+    /// By status code: how long each refusal or failure took.
+    errors: std::collections::BTreeMap<String, Vec<Duration>>,
     bytes: u64,
     cache_hits: u64,
+}
+
+impl Tally {
+    fn error(&mut self, code: impl std::fmt::Debug, latency: Duration) {
+        self.errors
+            .entry(format!("{code:?}"))
+            .or_default()
+            .push(latency);
+    }
+}
+
+/// Resident memory of a process in KiB, from /proc.
+fn resident_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Samples resident memory until the load ends, printing it once a minute (a soak shows
+/// whether it stays flat): (first, peak, last) in KiB.
+async fn watch_memory(pid: u32, done: Arc<std::sync::atomic::AtomicBool>) -> (u64, u64, u64) {
+    let (mut first, mut peak, mut last) = (None, 0, 0);
+    let started = Instant::now();
+    let mut next_report = Duration::from_secs(60);
+    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+        if let Some(kib) = resident_kib(pid) {
+            first.get_or_insert(kib);
+            peak = peak.max(kib);
+            last = kib;
+        }
+        if started.elapsed() >= next_report {
+            println!(
+                "resident at {:>4}s: {:.1} MiB",
+                next_report.as_secs(),
+                last as f64 / 1024.0
+            );
+            next_report += Duration::from_secs(60);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    (first.unwrap_or_default(), peak, last)
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -85,25 +137,32 @@ async fn main() -> Result<(), BoxError> {
     } else {
         (args.addr.clone(), None)
     };
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
-        .connect()
-        .await?;
+    let channel = args.tls.endpoint(&addr)?.connect().await?;
     let tally = Arc::new(Mutex::new(Tally::default()));
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let deadline = Instant::now() + args.duration;
     let started = Instant::now();
+    let watched = args
+        .watch_pid
+        .or(args.spawn.then(std::process::id))
+        .map(|pid| {
+            let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            (tokio::spawn(watch_memory(pid, done.clone())), done)
+        });
     let mut tasks = Vec::new();
     for _ in 0..args.concurrency {
         let client = AnalyzerClient::new(channel.clone()).max_decoding_message_size(usize::MAX);
         let (texts, tally, counter) = (texts.clone(), tally.clone(), counter.clone());
         let (mode, distinct, max) = (args.mode, args.distinct, args.max_requests);
+        let rate = args.rate;
         tasks.push(tokio::spawn(async move {
             let next = move || {
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 (n < max && Instant::now() < deadline).then(|| request(&texts, n, distinct))
             };
+            let pace = (rate > 0.0).then_some((started, rate));
             match mode {
-                Mode::Unary => unary(client, next, tally).await,
+                Mode::Unary => unary(client, next, tally, pace).await,
                 Mode::Stream => stream(client, next, tally).await,
             }
         }));
@@ -113,6 +172,16 @@ async fn main() -> Result<(), BoxError> {
     }
     let elapsed = started.elapsed();
     report(&*tally.lock().await, elapsed);
+    if let Some((watcher, done)) = watched {
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (first, peak, last) = watcher.await?;
+        println!(
+            "resident:    start {:.1} MiB  peak {:.1} MiB  end {:.1} MiB",
+            first as f64 / 1024.0,
+            peak as f64 / 1024.0,
+            last as f64 / 1024.0
+        );
+    }
     Ok(())
 }
 
@@ -156,8 +225,17 @@ async fn unary(
     mut client: AnalyzerClient<tonic::transport::Channel>,
     mut next: impl FnMut() -> Option<AnalyzeRequest>,
     tally: Arc<Mutex<Tally>>,
+    pace: Option<(Instant, f64)>,
 ) {
     while let Some(request) = next() {
+        if let Some((started, rate)) = pace {
+            // Request n is due n/rate seconds after the start, whoever sends it.
+            let n: f64 = request
+                .document
+                .as_ref()
+                .map_or(0.0, |d| d.id.parse().unwrap_or_default());
+            tokio::time::sleep_until((started + Duration::from_secs_f64(n / rate)).into()).await;
+        }
         let bytes = request.document.as_ref().map_or(0, |d| d.text.len()) as u64;
         let start = Instant::now();
         let result = client.analyze(request).await;
@@ -169,12 +247,7 @@ async fn unary(
                 tally.bytes += bytes;
                 tally.cache_hits += u64::from(response.into_inner().cache_hit);
             }
-            Err(status) => {
-                *tally
-                    .errors
-                    .entry(format!("{:?}", status.code()))
-                    .or_default() += 1
-            }
+            Err(status) => tally.error(status.code(), latency),
         }
     }
 }
@@ -198,11 +271,7 @@ async fn stream(
     let mut responses = match client.analyze_stream(requests).await {
         Ok(response) => response.into_inner(),
         Err(status) => {
-            let mut tally = tally.lock().await;
-            *tally
-                .errors
-                .entry(format!("{:?}", status.code()))
-                .or_default() += 1;
+            tally.lock().await.error(status.code(), Duration::ZERO);
             return;
         }
     };
@@ -217,29 +286,29 @@ async fn stream(
                         tally.bytes += bytes;
                         tally.cache_hits += u64::from(a.cache_hit);
                     }
-                    _ => *tally.errors.entry("document error".into()).or_default() += 1,
+                    _ => tally.error("document error", start.elapsed()),
                 }
             }
             Err(status) => {
-                *tally
-                    .errors
-                    .entry(format!("{:?}", status.code()))
-                    .or_default() += 1;
+                tally.error(status.code(), Duration::ZERO);
                 break;
             }
         }
     }
 }
 
+/// The `p` quantile of sorted latencies.
+fn quantile(sorted: &[Duration], p: f64) -> Duration {
+    sorted
+        .get(((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1))
+        .copied()
+        .unwrap_or_default()
+}
+
 fn report(tally: &Tally, elapsed: Duration) {
     let mut latencies = tally.latencies.clone();
     latencies.sort();
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or_default()
-    };
+    let percentile = |p: f64| quantile(&latencies, p);
     let seconds = elapsed.as_secs_f64();
     println!("requests ok: {} in {:.2}s", latencies.len(), seconds);
     println!(
@@ -255,7 +324,15 @@ fn report(tally: &Tally, elapsed: Duration) {
         latencies.last().copied().unwrap_or_default()
     );
     println!("cache hits:  {}", tally.cache_hits);
-    for (code, count) in &tally.errors {
-        println!("errors:      {code}: {count}");
+    for (code, latencies) in &tally.errors {
+        let mut latencies = latencies.clone();
+        latencies.sort();
+        println!(
+            "errors:      {code}: {}  (answered in p50 {:?}  p99 {:?}  max {:?})",
+            latencies.len(),
+            quantile(&latencies, 0.50),
+            quantile(&latencies, 0.99),
+            latencies.last().copied().unwrap_or_default()
+        );
     }
 }

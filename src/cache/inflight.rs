@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, Weak};
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 use tokio::task::AbortHandle;
+use tracing::Instrument;
 
 use super::CacheKey;
 use crate::analysis::Analysis;
@@ -145,11 +146,15 @@ impl InFlight {
             generation,
         };
         let work = start();
-        let task = tokio::spawn(async move {
-            // Leaves the registry when the work ends or is aborted.
-            let _finished = finished;
-            work.await
-        });
+        // The load belongs to the span of the caller that started it (its document).
+        let task = tokio::spawn(
+            async move {
+                // Leaves the registry when the work ends or is aborted.
+                let _finished = finished;
+                work.await
+            }
+            .in_current_span(),
+        );
         *interest
             .load
             .lock()

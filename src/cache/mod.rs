@@ -336,6 +336,12 @@ impl AnalysisCache {
         }
     }
 
+    /// Counts a cached result that proved unreadable after it was decoded (spans that do not
+    /// fit its document: a value planted in Redis) with the unreadable Redis values.
+    pub fn count_unreadable(&self) {
+        Counters::bump(&self.inner.counters.redis_errors);
+    }
+
     /// Figures since start.
     pub fn stats(&self) -> CacheStats {
         let inner = &self.inner;

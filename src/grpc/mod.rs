@@ -1,10 +1,14 @@
 //! The gRPC layer: validation, conversion between the API and the core, and the service.
 //! Thin by design: handlers validate, call the analysis, and convert the result.
 
-pub mod error;
+pub mod codec;
+pub mod deadline;
 pub mod service;
-pub mod validate;
-pub mod workers;
+mod status;
+
+// The transport-free part of a request (validation, the pool, the error) is shared with the
+// other front ends; these names keep the paths the gRPC code has always used.
+pub use crate::request::{error, validate, workers};
 
 pub use error::ServiceError;
 pub use service::AnalyzerService;

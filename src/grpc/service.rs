@@ -2,7 +2,6 @@
 //! cache and the worker pool), and converts the result.
 
 use std::pin::Pin;
-use std::sync::Arc;
 
 use futures::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
@@ -11,8 +10,9 @@ use super::error::ServiceError;
 use super::validate::{self, Checked, Limits, Shared};
 use super::workers::Workers;
 use crate::analysis::{self, language};
-use crate::cache::{AnalysisCache, CacheKey};
+use crate::cache::AnalysisCache;
 use crate::proto::{self, analyzer_server::Analyzer};
+use crate::telemetry::calls;
 
 type ResponseStream =
     Pin<Box<dyn Stream<Item = Result<proto::AnalyzeStreamResponse, Status>> + Send>>;
@@ -52,27 +52,7 @@ impl AnalyzerService {
         shared: Shared,
         field: String,
     ) -> Result<proto::AnalyzeResponse, ServiceError> {
-        let Checked { id, text, options } = checked;
-        let key = CacheKey::new(&text, &options);
-        let text: Arc<str> = Arc::from(text);
-        let workers = self.workers.clone();
-        let job_text = Arc::clone(&text);
-        let lookup = self
-            .cache
-            .get_or_analyze(key, shared.skip_cache, move || async move {
-                workers.analyze(job_text, options, field).await
-            })
-            .await?;
-        let mut response = proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit);
-        tracing::debug!(
-            id,
-            bytes = text.len(),
-            cache_hit = lookup.cache_hit,
-            "analysed"
-        );
-        response.id = id;
-        response.cache_hit = lookup.cache_hit;
-        Ok(response)
+        crate::request::analyze_checked(&self.cache, &self.workers, checked, shared, field).await
     }
 
     /// Validates and analyses one document of a batch or stream.
@@ -82,8 +62,14 @@ impl AnalyzerService {
         field: String,
         shared: Shared,
     ) -> Result<proto::AnalyzeResponse, ServiceError> {
-        let checked = validate::document(document, &field, &shared, &self.limits)?;
-        self.analyze_checked(checked, shared, field).await
+        let result = match validate::document(document, &field, &shared, &self.limits) {
+            Ok(checked) => self.analyze_checked(checked, shared, field).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = &result {
+            calls::document_failed(error.code());
+        }
+        result
     }
 }
 
@@ -108,9 +94,8 @@ impl Analyzer for AnalyzerService {
             request.offset_unit,
             request.skip_cache,
         )?;
-        let checked = validate::document(request.document, "document", &shared, &self.limits)?;
         let response = self
-            .analyze_checked(checked, shared, "document".into())
+            .analyze_document(request.document, "document".into(), shared)
             .await?;
         Ok(Response::new(response))
     }

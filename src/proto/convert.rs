@@ -3,7 +3,8 @@
 use std::convert::Infallible;
 
 use super::generated as pb;
-use crate::analysis::text::{OffsetMap, OffsetUnit};
+use super::units::ConvertedOffsets;
+use crate::analysis::text::OffsetUnit;
 use crate::analysis::{self as core, Analysis};
 
 /// The core's offset unit for an API enum value; `None` for a value this server does not know.
@@ -26,14 +27,14 @@ fn offset_unit_to_proto(unit: OffsetUnit) -> pb::OffsetUnit {
 /// The response for an analysis of `text`, every span converted into `unit`. The id and
 /// `cache_hit` are the caller's to set.
 pub fn analysis_to_proto(text: &str, analysis: &Analysis, unit: OffsetUnit) -> pb::AnalyzeResponse {
-    let map = OffsetMap::new(text, unit);
+    let offsets = ConvertedOffsets::new(text, unit, spans(analysis).flat_map(|s| [s.begin, s.end]));
     let built = build(
         analysis,
         offset_unit_to_proto(unit),
         |s| {
             Ok::<_, Infallible>(pb::Span {
-                begin: map.convert(s.begin),
-                end: map.convert(s.end),
+                begin: offsets.get(s.begin),
+                end: offsets.get(s.end),
             })
         },
         |s| s.text(text).to_owned(),
@@ -42,6 +43,24 @@ pub fn analysis_to_proto(text: &str, analysis: &Analysis, unit: OffsetUnit) -> p
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// Every span a response for `analysis` holds.
+fn spans(analysis: &Analysis) -> impl Iterator<Item = core::Span> + '_ {
+    let mentions = analysis
+        .entities
+        .iter()
+        .flat_map(|entity| entity.mentions.iter().map(|mention| mention.span));
+    let quotes = analysis.quotes.iter().flat_map(|quote| {
+        [
+            Some(quote.span),
+            quote.speaker.as_ref().and_then(|speaker| speaker.span),
+            quote.cue.map(|cue| cue.span),
+        ]
+        .into_iter()
+        .flatten()
+    });
+    mentions.chain(quotes)
 }
 
 /// The response for `analysis`, with spans made by `span` (which may refuse one) and the text

@@ -6,6 +6,7 @@
 
 mod convert;
 pub mod decode;
+mod units;
 
 pub use convert::{analysis_to_proto, offset_unit_from_proto};
 

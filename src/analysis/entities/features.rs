@@ -491,8 +491,8 @@ pub(crate) fn dynamic_keys(
     out.push(key2(42, previous, token.lower));
     out.push(key2(43, previous, token.shape));
     if let Some(history) = history {
-        let total: u16 = history.iter().sum();
-        if total > 0 {
+        // Any count at all: a sum of five saturated u16 counts would overflow.
+        if history.iter().any(|&count| count > 0) {
             let (best, _) = history
                 .iter()
                 .enumerate()

@@ -79,6 +79,8 @@ pub struct Attributor<'a, 't> {
     people: Vec<Who>,
     last_group: Option<Who>,
     last_speaker: Option<Who>,
+    /// The person last named as a sentence's subject, and where that sentence begins.
+    last_subject: Option<(Who, usize)>,
 }
 
 impl<'a, 't> Attributor<'a, 't> {
@@ -97,6 +99,7 @@ impl<'a, 't> Attributor<'a, 't> {
             people: Vec::new(),
             last_group: None,
             last_speaker: None,
+            last_subject: None,
         }
     }
 
@@ -126,11 +129,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 self.remember(who.clone());
                 if attribution.source == Source::Cue && (who.person || who.group || !partial[index])
                 {
-                    self.last_speaker = Some(Who {
-                        span: None,
-                        pronoun: false,
-                        ..who.clone()
-                    });
+                    self.set_speaker(who);
                 }
             }
             out.push(attribution);
@@ -263,8 +262,17 @@ impl<'a, 't> Attributor<'a, 't> {
                 };
             }
         }
-        // No cue: an earlier quote of the paragraph, else the last speaker, continues.
+        // No cue: a person the paragraph names as a subject since its last quote takes the
+        // floor ("… says House. “…” Durning did not need much coaxing. “I’m thankful …”"),
+        // else an earlier quote of the paragraph, else the last speaker, continues.
+        let since = previous.map_or(first.begin, |(p, _)| p.span.end);
+        let introduced = self
+            .last_subject
+            .as_ref()
+            .filter(|(_, at)| (since..quote.span.begin).contains(at))
+            .map(|(who, _)| who.clone());
         let continued = match previous {
+            _ if introduced.is_some() => introduced,
             Some((_, earlier)) if earlier.speaker.is_some() => earlier.speaker.clone(),
             _ if before.is_empty() => self.last_speaker.clone(),
             _ => None,
@@ -704,6 +712,18 @@ impl<'a, 't> Attributor<'a, 't> {
                         pronoun: false,
                     });
                 }
+                // "the spokeswoman said": the person the text introduced as one.
+                let plural = head.ends_with('s') && !head.ends_with("ss");
+                if unnamed
+                    && !group
+                    && !plural
+                    && range.end - start >= 2
+                    && matches!(self.word(start), "the" | "The")
+                    && !lexicon::is_document_noun(head)
+                    && let Some(who) = self.person_described(head, span, at)
+                {
+                    return Some(who);
+                }
                 // "the US embassy" is the entity US Embassy when it names nothing else.
                 let entity = self.entity_at(span);
                 let named = (start..range.end)
@@ -727,6 +747,40 @@ impl<'a, 't> Attributor<'a, 't> {
                 })
             }
         }
+    }
+
+    /// The person a definite description stands for: the latest person named before `at`
+    /// with the description's head word as a title ("Mayor Doug McCallum", "spokeswoman Jane
+    /// Doe") or in an appositive after the name ("Jane Doe, a spokeswoman for the ministry").
+    fn person_described(&self, head: &str, span: Span, at: usize) -> Option<Who> {
+        let doc = self.doc;
+        let head_at = |i: usize| self.word(i).eq_ignore_ascii_case(head);
+        let before = self
+            .mentions
+            .partition_point(|(m, _)| m.begin < at.min(span.begin));
+        let (mention, entity) = self.mentions[..before].iter().rev().find(|(m, e)| {
+            if self.entities[*e].kind != EntityType::Person {
+                return false;
+            }
+            let first = self.token_at(m.begin);
+            let last = self.token_at(m.end);
+            let titled = first > 0 && head_at(first - 1);
+            let appositive = last + 1 < doc.tokens.len()
+                && self.word(last) == ","
+                && lexicon::is_determiner(self.word(last + 1))
+                && (last + 2..doc.tokens.len().min(last + 12))
+                    .take_while(|&i| !matches!(self.word(i), "," | "." | ";" | "and" | "who"))
+                    .any(head_at);
+            titled || appositive
+        })?;
+        Some(Who {
+            name: self.canonical(*mention, Some(*entity)),
+            span: Some(span),
+            entity: Some(*entity),
+            person: true,
+            group: false,
+            pronoun: false,
+        })
     }
 
     /// The speaker a capitalised run names.
@@ -795,19 +849,45 @@ impl<'a, 't> Attributor<'a, 't> {
         } else {
             Gender::Male
         };
+        let fits = |who: &Who| {
+            who.name
+                .split_whitespace()
+                .next()
+                .and_then(gender_of)
+                .is_none_or(|g| g == wanted)
+        };
         self.people
             .iter()
             .rev()
-            .find(|who| {
-                who.name
-                    .split_whitespace()
-                    .next()
-                    .and_then(gender_of)
-                    .is_none_or(|g| g == wanted)
-            })
+            .find(|who| fits(who))
             // Names whose family name comes first ("Chin Malin") mislead the census: when no
             // one fits, the latest named still does.
             .or(self.people.last())
+    }
+
+    /// Whether a sentence is a heading, a caption or a credit rather than prose ("Story
+    /// continues below advertisement", "( THE CANADIAN PRESS FILE PHOTO )", "WATCH | …"): its
+    /// paragraph does not end as a sentence ends, or it stands in brackets.
+    fn is_caption(&self, sentence: usize) -> bool {
+        let doc = self.doc;
+        let span = doc.sentences[sentence].span;
+        let paragraph = doc.paragraphs.partition_point(|p| p.span.end <= span.begin);
+        let Some(paragraph) = doc.paragraphs.get(paragraph) else {
+            return false;
+        };
+        let text = doc.slice(paragraph.span).trim_end();
+        let ends_as_prose =
+            text.ends_with(['.', '!', '?', '…', ':', '"', '”', '’', '\'']) && !text.ends_with(')');
+        !ends_as_prose || doc.slice(span).trim_start().starts_with(['(', '['])
+    }
+
+    /// Records who holds the floor: the speaker a quote with no attribution continues.
+    fn set_speaker(&mut self, who: &Who) {
+        self.last_speaker = Some(Who {
+            span: None,
+            pronoun: false,
+            ..who.clone()
+        });
     }
 
     fn remember(&mut self, who: Who) {
@@ -831,6 +911,9 @@ impl<'a, 't> Attributor<'a, 't> {
             return;
         }
         let begin = doc.sentences[sentence].span.begin;
+        if self.is_caption(sentence) {
+            return;
+        }
         let inside = quotes.partition_point(|q| q.span.end <= begin);
         if quotes.get(inside).is_some_and(|q| q.span.begin <= begin) {
             return;
@@ -868,11 +951,10 @@ impl<'a, 't> Attributor<'a, 't> {
                 }
                 let introduces = hi > lo && self.word(hi - 1) == ":";
                 if introduces || (verb < hi && self.is_speech_verb(verb)) {
-                    self.last_speaker = Some(Who {
-                        span: None,
-                        pronoun: false,
-                        ..who.clone()
-                    });
+                    self.set_speaker(&who);
+                }
+                if who.person && !matches!(phrase, Phrase::Pronoun(..)) {
+                    self.last_subject = Some((who.clone(), begin));
                 }
                 if who.person || who.group {
                     self.remember(who);
@@ -898,11 +980,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 if matches!(phrase, Phrase::Name(_)) && !who.group {
                     who.person = true;
                 }
-                self.last_speaker = Some(Who {
-                    span: None,
-                    pronoun: false,
-                    ..who.clone()
-                });
+                self.set_speaker(&who);
                 self.remember(who);
             }
         }

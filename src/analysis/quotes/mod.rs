@@ -8,6 +8,7 @@
 //! text.
 
 mod attribution;
+pub mod confidence;
 mod lexicon;
 mod marks;
 mod names;
@@ -15,11 +16,20 @@ mod names;
 use super::text::Document;
 use super::{Cue, Entity, Mention, MentionKind, Quote, QuoteKind, Speaker};
 use attribution::{Attributor, Source};
+use confidence::{Basis, CuePlace, Naming};
 use marks::Marked;
 
 /// Finds the quotations of a document and resolves their speakers to `entities`; a pronoun
 /// that names a speaker ("he said") is added to its entity as a pronoun mention.
 pub fn extract(doc: &Document, entities: &mut [Entity]) -> Vec<Quote> {
+    extract_explained(doc, entities)
+        .into_iter()
+        .map(|(quote, _)| quote)
+        .collect()
+}
+
+/// [`extract`], with the basis each quote's confidence was looked up by.
+pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote, Basis)> {
     let paragraphs = marks::paragraphs(doc);
     let marked: Vec<Marked> = marks::find(doc, &paragraphs)
         .into_iter()
@@ -50,12 +60,37 @@ pub fn extract(doc: &Document, entities: &mut [Entity]) -> Vec<Quote> {
         if partial && is_title(doc.slice(quote.span)) {
             continue;
         }
-        let confidence = match (attribution.source, &attribution.speaker, kind) {
-            (Source::Cue, Some(_), QuoteKind::Direct) => 0.9,
-            (Source::Cue, Some(_), QuoteKind::Partial) => 0.7,
-            (Source::Continued, Some(_), _) => 0.75,
-            (Source::Cue, None, _) => 0.5,
-            _ => 0.3,
+        let basis = Basis {
+            kind,
+            cue: match (attribution.source, attribution.cue) {
+                (Source::Cue, Some(cue)) if cue.begin >= quote.span.end => CuePlace::After,
+                (Source::Cue, Some(_)) => CuePlace::Before,
+                (Source::Cue, None) => CuePlace::Colon,
+                (Source::Continued, _) => CuePlace::Continued,
+                (Source::None, _) => CuePlace::None,
+            },
+            naming: match &attribution.speaker {
+                None => Naming::None,
+                Some(who) if who.pronoun => Naming::Pronoun,
+                Some(who) => match who.span.map(|span| doc.slice(span)) {
+                    None => Naming::Inherited,
+                    Some(named)
+                        if named.starts_with(char::is_lowercase)
+                            || named
+                                .split_whitespace()
+                                .next()
+                                .is_some_and(lexicon::is_determiner) =>
+                    {
+                        Naming::Description
+                    }
+                    Some(_) => Naming::Name,
+                },
+            },
+            entity: attribution
+                .speaker
+                .as_ref()
+                .and_then(|who| who.entity)
+                .map(|e| entities[e].kind),
         };
         if let Some(who) = &attribution.speaker
             && who.pronoun
@@ -63,17 +98,20 @@ pub fn extract(doc: &Document, entities: &mut [Entity]) -> Vec<Quote> {
         {
             pronouns.push((entity, span));
         }
-        quotes.push(Quote {
-            span: quote.span,
-            kind,
-            speaker: attribution.speaker.map(|who| Speaker {
-                name: who.name,
-                entity_index: who.entity,
-                span: who.span,
-            }),
-            cue: attribution.cue.map(|span| Cue { span }),
-            confidence,
-        });
+        quotes.push((
+            Quote {
+                span: quote.span,
+                kind,
+                speaker: attribution.speaker.map(|who| Speaker {
+                    name: who.name,
+                    entity_index: who.entity,
+                    span: who.span,
+                }),
+                cue: attribution.cue.map(|span| Cue { span }),
+                confidence: basis.confidence(),
+            },
+            basis,
+        ));
     }
     for (entity, span) in pronouns {
         let mentions = &mut entities[entity].mentions;

@@ -262,3 +262,40 @@ fn she_is_the_woman_named_before_not_the_man_named_last() {
                 “You winning?” she said.";
     assert_eq!(speakers(text), [some("Melanie"), some("Melanie")]);
 }
+
+#[test]
+fn a_definite_description_is_the_person_introduced_as_one() {
+    let text = "Mayor Doug McCallum spoke to council on Monday.\n\n\
+                Critics walked out of the meeting.\n\n\
+                “We have a declining use of the system,” the mayor said.";
+    assert_eq!(speakers(text), [some("Doug McCallum")]);
+}
+
+#[test]
+fn an_unresolved_description_is_kept_whole() {
+    assert_eq!(
+        speakers("“We are leaving,” the spokeswoman said."),
+        [some("the spokeswoman")]
+    );
+}
+
+#[test]
+fn a_person_named_between_quotes_takes_the_floor() {
+    let text = "“It deserved to be longer,” says Christopher House. Jeanine Durning did not \
+                need much coaxing. “I’m thankful for the invitation.”";
+    assert_eq!(
+        speakers(text),
+        [some("Christopher House"), some("Jeanine Durning")]
+    );
+}
+
+#[test]
+fn confidence_is_higher_for_a_named_speaker_than_for_none() {
+    let text = "“Nobody knows.”\n\n“We remain friends,” Patrick Murphy said.";
+    let doc = Document::new(text);
+    let mut entities = entities::extract(&doc);
+    let found = extract(&doc, &mut entities);
+    assert_eq!(found.len(), 2);
+    assert!(found[0].speaker.is_none());
+    assert!(found[0].confidence < found[1].confidence, "{found:?}");
+}

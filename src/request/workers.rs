@@ -8,11 +8,13 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::{Semaphore, oneshot};
 
 use super::error::ServiceError;
-use crate::analysis::{Analysis, AnalysisError, Options};
+use crate::analysis::{Analysis, AnalysisError, Options, stages};
+use crate::telemetry::Metrics;
 
 /// The function that analyses a document: [`crate::analysis::analyze`], or a stand-in in tests.
 pub type AnalyzeFn = fn(&str, &Options) -> Result<Analysis, AnalysisError>;
@@ -24,6 +26,9 @@ pub struct Workers {
     analyze: AnalyzeFn,
     admitted: Arc<Semaphore>,
     max_in_flight: usize,
+    /// Documents a thread is analysing now; the others admitted are queued.
+    running: Arc<AtomicUsize>,
+    metrics: Option<Metrics>,
 }
 
 impl Workers {
@@ -38,7 +43,15 @@ impl Workers {
             analyze,
             admitted: Arc::new(Semaphore::new(max_in_flight.max(1))),
             max_in_flight: max_in_flight.max(1),
+            running: Arc::new(AtomicUsize::new(0)),
+            metrics: None,
         })
+    }
+
+    /// Records analysis time by stage in `metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Analyses `text` on the pool. Dropping the returned future cancels a job not yet started.
@@ -56,11 +69,38 @@ impl Workers {
         })?;
         let (done, result) = oneshot::channel();
         let analyze = self.analyze;
+        let (running, metrics) = (Arc::clone(&self.running), self.metrics.clone());
+        // The span of the document this analysis is for, when traces are on.
+        let parent = tracing::Span::current();
         self.pool.spawn(move || {
             if done.is_closed() {
                 return;
             }
-            let outcome = catch_unwind(AssertUnwindSafe(|| analyze(&text, &options)));
+            running.fetch_add(1, Ordering::Relaxed);
+            let span = tracing::info_span!(
+                parent: &parent,
+                "analysis",
+                bytes = text.len() as i64,
+                language_us = tracing::field::Empty,
+                entities_us = tracing::field::Empty,
+                quotes_us = tracing::field::Empty,
+            );
+            let (outcome, timings) = span.in_scope(|| {
+                stages::timed(|| catch_unwind(AssertUnwindSafe(|| analyze(&text, &options))))
+            });
+            running.fetch_sub(1, Ordering::Relaxed);
+            for (field, elapsed) in [
+                ("language_us", timings.language),
+                ("entities_us", timings.entities),
+                ("quotes_us", timings.quotes),
+            ] {
+                if let Some(elapsed) = elapsed {
+                    span.record(field, elapsed.as_micros() as i64);
+                }
+            }
+            if let Some(metrics) = &metrics {
+                metrics.stages(&timings);
+            }
             let outcome = match outcome {
                 Ok(result) => result.map_err(|e| ServiceError::from_analysis(e, &document_field)),
                 Err(panic) => {
@@ -82,5 +122,16 @@ impl Workers {
 
     pub fn max_in_flight(&self) -> usize {
         self.max_in_flight
+    }
+
+    /// Documents admitted now: running or queued.
+    pub fn in_flight(&self) -> usize {
+        self.max_in_flight - self.admitted.available_permits().min(self.max_in_flight)
+    }
+
+    /// Documents admitted and waiting for a thread.
+    pub fn queued(&self) -> usize {
+        self.in_flight()
+            .saturating_sub(self.running.load(Ordering::Relaxed))
     }
 }
