@@ -7,9 +7,11 @@
 //! "US embassy"). Every lookup goes through a hash map, so grouping is linear in the mentions.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use super::gazetteer::{
-    is_first_name, is_org_word, is_place_or_people, is_sentence_opener, is_title,
+    is_country_or_region, is_first_name, is_org_word, is_place_or_people, is_sentence_opener,
+    is_title,
 };
 use super::repair::{Corrections, compound_tail};
 use super::tagger::Tagged;
@@ -58,7 +60,7 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
     for t in tagged {
         let range = t.tokens.clone();
         // "Minister of Defence Tea Banh": after "<title> of", the words before the last two
-        // finish the title and the last two are the person.
+        // (three with a middle initial) finish the title and the last two are the person.
         let after_title_of =
             range.start >= 2 && word(range.start - 1) == "of" && is_title(word(range.start - 2));
         if after_title_of
@@ -67,8 +69,26 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
             && (range.end - 2..range.end)
                 .all(|i| capitalised(i) && !is_title(word(i)) && !is_org_word(word(i)))
         {
+            // "… Asia Joseph H Felter": a middle initial takes the given name before it.
+            let initial = |i: usize| {
+                let w = word(i).trim_end_matches('.');
+                w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase())
+            };
+            let start = if range.len() >= 4
+                && initial(range.end - 2)
+                && capitalised(range.end - 3)
+                && !is_title(word(range.end - 3))
+                && !is_org_word(word(range.end - 3))
+            {
+                range.end - 3
+            } else {
+                range.end - 2
+            };
+            // The title's own words name no one, but a place among them is one ("Secretary of
+            // Defence for South and Southeast Asia").
+            out.extend(known_places(doc, range.start..start));
             out.push(Tagged {
-                tokens: range.end - 2..range.end,
+                tokens: start..range.end,
                 kind: EntityType::Person,
             });
             continue;
@@ -151,6 +171,39 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
     out
 }
 
+/// The runs of capitalised words in `tokens` that the lists know as a country or a region.
+fn known_places(doc: &Document, tokens: Range<usize>) -> Vec<Tagged> {
+    let capitalised = |i: usize| {
+        doc.token_text(i)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let mut places = Vec::new();
+    let mut i = tokens.start;
+    while i < tokens.end {
+        let mut end = i;
+        while end < tokens.end && capitalised(end) {
+            end += 1;
+        }
+        // The longest known place opening the run, then on from its end.
+        match (i + 1..=end)
+            .rev()
+            .find(|&e| is_country_or_region(doc.tokens_span(&(i..e)).text(doc.text)))
+        {
+            Some(e) => {
+                places.push(Tagged {
+                    tokens: i..e,
+                    kind: EntityType::Location,
+                });
+                i = e;
+            }
+            None => i += 1,
+        }
+    }
+    places
+}
+
 /// Whether a capitalised word opening a sentence may be a given name: not a title, not a word
 /// that opens sentences ("Meanwhile", "The", "He"), not a place or a people.
 fn is_given_name_at_start(word: &str) -> bool {
@@ -185,6 +238,14 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections)
         }
         while range.end > range.start && !is_word(range.end - 1) {
             range.end -= 1;
+        }
+        // Nor does a person's name begin with a title ("Mr. Hawes", "President Obama").
+        while t.kind == EntityType::Person
+            && range.len() > 1
+            && is_title(doc.token_text(range.start))
+            && doc.token_text(range.start).starts_with(char::is_uppercase)
+        {
+            range.start += 1;
         }
         if range.is_empty() {
             continue;

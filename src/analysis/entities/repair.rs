@@ -714,6 +714,31 @@ mod tests {
     }
 
     #[test]
+    fn a_name_before_an_administration_is_a_name_of_its_own() {
+        let text = "Since then, the Trump administration has withdrawn its support.";
+        assert_eq!(typed(text, "Trump"), Some(EntityType::Person));
+        assert_eq!(typed(text, "Trump administration"), None);
+    }
+
+    #[test]
+    fn after_a_title_of_a_middle_initial_keeps_the_given_name_and_a_region_stays_a_place() {
+        let text = "US Deputy Assistant Secretary of Defence for South and Southeast Asia \
+                    Joseph H Felter met General Neang Phat on Tuesday. Felter is here for two days.";
+        let found = entities(text);
+        let person = found.iter().find(|(n, _, _)| n == "Joseph H Felter");
+        assert!(
+            person.is_some_and(|(_, kind, mentions)| *kind == EntityType::Person
+                && mentions.contains(&"Felter".to_owned())),
+            "{found:?}"
+        );
+        assert_eq!(
+            typed(text, "Southeast Asia"),
+            Some(EntityType::Location),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn a_surname_ending_makes_an_unknown_place_a_person() {
         let text = "Serbians rose in opposition to Slobodan Milosevic in 2000.";
         assert_eq!(typed(text, "Slobodan Milosevic"), Some(EntityType::Person));

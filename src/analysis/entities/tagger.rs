@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::features::{self, CAP, DocumentParts, TAGS, dynamic_keys, static_keys};
+use super::features::{self, CAP, DocumentParts, Role, TAGS, dynamic_keys, static_keys};
 use crate::analysis::EntityType;
 use crate::analysis::text::Document;
 
@@ -59,6 +59,26 @@ fn allowed(previous: u8, next: u8, last_in_sentence: bool) -> bool {
             UNIT => true,
             _ => false,
         }
+}
+
+/// Whether a tag fits a word of the given role, followed by one of role `next` (`None` at the
+/// end of the sentence): a common word is outside every name, a joining word ends none, and a
+/// name goes on only onto a word that may be in one.
+fn fits(tag: u8, here: Role, next: Option<Role>) -> bool {
+    if tag == OUTSIDE {
+        return true;
+    }
+    match here {
+        Role::Common => return false,
+        Role::Joining if matches!(position_of(tag), LAST | UNIT) => return false,
+        _ => {}
+    }
+    !matches!(position_of(tag), BEGIN | INSIDE) || next.is_some_and(|r| r != Role::Common)
+}
+
+/// The role of the word after token `i` in `sentence`, `None` at its end.
+fn next_role(parts: &DocumentParts, sentence: &Range<usize>, i: usize) -> Option<Role> {
+    (i + 1 < sentence.end).then(|| parts.tokens[i + 1].role)
 }
 
 /// Scores tags for a set of feature keys, and (while training) learns from a mistake.
@@ -300,6 +320,7 @@ pub(crate) fn decode_beam<S: Scorer>(parts: &DocumentParts, scorer: &S, width: u
                 None
             };
             let last = i + 1 == sentence.end;
+            let following = next_role(parts, sentence, i);
             candidates.clear();
             for (back, (h, tag)) in beam.iter().enumerate() {
                 let (previous, before_previous) = if i == sentence.start {
@@ -312,7 +333,7 @@ pub(crate) fn decode_beam<S: Scorer>(parts: &DocumentParts, scorer: &S, width: u
                 scorer.score(&dynamic_buffer, &mut scores);
                 for (t, &score) in scores.iter().enumerate() {
                     let t = t as u8;
-                    if !allowed(previous, t, last) {
+                    if !allowed(previous, t, last) || !fits(t, token.role, following) {
                         continue;
                     }
                     let next = Hypothesis {
@@ -380,10 +401,14 @@ pub(crate) fn decode<S: Scorer>(
             scorer.score(&static_buffer, &mut scores);
             scorer.score(&dynamic_buffer, &mut scores);
             let last = i + 1 == sentence.end;
+            let following = next_role(parts, sentence, i);
             let mut best = None;
             for (t, &score) in scores.iter().enumerate() {
                 let t = t as u8;
-                if allowed(previous, t, last) && best.is_none_or(|(_, s)| score > s) {
+                if allowed(previous, t, last)
+                    && fits(t, token.role, following)
+                    && best.is_none_or(|(_, s)| score > s)
+                {
                     best = Some((t, score));
                 }
             }
@@ -492,6 +517,25 @@ mod tests {
             !allowed(OUTSIDE, b_per, true),
             "a name cannot begin on the last token"
         );
+    }
+
+    #[test]
+    fn names_hold_no_common_lower_case_word() {
+        let (any, joining, common) = (Role::Any, Role::Joining, Role::Common);
+        let (b_org, i_org, l_org, u_org) =
+            (tag(1, BEGIN), tag(1, INSIDE), tag(1, LAST), tag(1, UNIT));
+        assert!(fits(OUTSIDE, common, Some(any)));
+        assert!(!fits(u_org, common, None), "a common word is no name");
+        assert!(!fits(l_org, common, None));
+        assert!(
+            !fits(b_org, any, Some(common)),
+            "'Trump administration' is not one name"
+        );
+        assert!(fits(u_org, any, Some(common)));
+        assert!(fits(b_org, any, Some(joining)), "'Bank of England'");
+        assert!(fits(i_org, joining, Some(any)));
+        assert!(!fits(l_org, joining, None), "a name does not end in 'of'");
+        assert!(!fits(i_org, any, Some(common)));
     }
 
     #[test]

@@ -85,11 +85,27 @@ pub fn tokenize(text: &str, base: usize, out: &mut Vec<Span>) {
     }
 }
 
-/// Splits one whitespace-free chunk `text[begin..end]`: dashes inside it ("word—word") separate
-/// tokens (a loop, not recursion, so a long run of dashes cannot exhaust the stack).
+/// Splits one whitespace-free chunk `text[begin..end]`: dashes inside it ("word—word") and a
+/// slash before a capital separate tokens (a loop, not recursion, so a long run of dashes cannot exhaust the stack).
 fn split_chunk(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
     let mut part = begin;
-    for (at, c) in text[begin..end].char_indices().filter(|&(_, c)| is_dash(c)) {
+    let chunk = &text[begin..end];
+    // A slash between a word and a capitalised one separates them too ("Chhengpor/VOA"), as
+    // it stands apart in CoNLL's text; "and/or", "1/2" and dates stay whole.
+    let joins_names = |at: usize| {
+        chunk[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+            && chunk[at + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+    };
+    for (at, c) in chunk
+        .char_indices()
+        .filter(|&(at, c)| is_dash(c) || c == '/' && joins_names(at))
+    {
         let dash = begin + at;
         if dash > part {
             split_part(text, part, dash, base, out);
@@ -277,6 +293,25 @@ mod tests {
             tokens("We don’t—in the ’90s—agree..."),
             [
                 "We", "do", "n’t", "—", "in", "the", "’90s", "—", "agree", "..."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_slash_before_a_capital_separates_words() {
+        assert_eq!(
+            tokens("Aun Chhengpor/VOA Khmer, and/or 1/2 on 08/26/96"),
+            [
+                "Aun",
+                "Chhengpor",
+                "/",
+                "VOA",
+                "Khmer",
+                ",",
+                "and/or",
+                "1/2",
+                "on",
+                "08/26/96"
             ]
         );
     }
