@@ -67,7 +67,8 @@ pub(crate) enum Role {
     Any,
     /// A joining word: inside a name or opening one, never ending it.
     Joining,
-    /// Any other word of lower-case letters only ("administration", "said"): outside names.
+    /// Any other word of lower-case letters only ("administration", "said"), and a slash:
+    /// outside names.
     Common,
 }
 
@@ -79,6 +80,10 @@ const JOINING: &[&str] = &[
 ];
 
 fn role(word: &str) -> Role {
+    // A slash between two names ("Aun Chhengpor/VOA Khmer", a photo credit) parts them.
+    if word == "/" {
+        return Role::Common;
+    }
     if word.is_empty() || !word.chars().all(char::is_lowercase) {
         Role::Any
     } else if JOINING.contains(&word) {

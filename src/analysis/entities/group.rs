@@ -140,6 +140,24 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
                 continue;
             }
         }
+        // "… Asia Joseph H Felter" with "Joseph" left out: a known given name right before a
+        // person, in no other name, is the person's.
+        if corrections.has(Corrections::GIVEN_NAME_BEFORE)
+            && t.kind == EntityType::Person
+            && start > 0
+            && out.last().is_none_or(|p| p.tokens.end < start)
+            && capitalised(start - 1)
+            && is_first_name(word(start - 1))
+            && !is_title(word(start - 1))
+            && !doc.starts_sentence(start)
+            && !doc.starts_sentence(start - 1)
+        {
+            out.push(Tagged {
+                tokens: start - 1..range.end,
+                kind: EntityType::Person,
+            });
+            continue;
+        }
         let ends_with_person = corrections.has(Corrections::ENDS_WITH_PERSON)
             && t.kind != EntityType::Person
             && range.len() >= 2
@@ -169,6 +187,18 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
         }
     }
     out
+}
+
+/// Abbreviated titles written before a name, without their full stop.
+const HONORIFICS: &[&str] = &[
+    "Adm", "Amb", "Atty", "Capt", "Cmdr", "Col", "Del", "Dr", "Gen", "Gov", "Hon", "Lt", "Maj",
+    "Mr", "Mrs", "Ms", "Mx", "Pres", "Prof", "Rep", "Rev", "Sen", "Sgt",
+];
+
+/// Whether a capitalised word is a person's title ("President") or an abbreviated one ("Del.").
+fn is_title_or_honorific(word: &str) -> bool {
+    word.starts_with(char::is_uppercase)
+        && (is_title(word) || HONORIFICS.contains(&word.trim_end_matches('.')))
 }
 
 /// The runs of capitalised words in `tokens` that the lists know as a country or a region.
@@ -239,11 +269,11 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections)
         while range.end > range.start && !is_word(range.end - 1) {
             range.end -= 1;
         }
-        // Nor does a person's name begin with a title ("Mr. Hawes", "President Obama").
+        // Nor does a person's name begin with a title ("Mr. Hawes", "President Obama",
+        // "Del. Stacey Plaskett").
         while t.kind == EntityType::Person
             && range.len() > 1
-            && is_title(doc.token_text(range.start))
-            && doc.token_text(range.start).starts_with(char::is_uppercase)
+            && is_title_or_honorific(doc.token_text(range.start))
         {
             range.start += 1;
         }

@@ -108,9 +108,10 @@ impl Corrections {
     pub const TITLES_INSIDE: Corrections = Corrections(1 << 12);
     pub const ENDS_WITH_PERSON: Corrections = Corrections(1 << 13);
     pub const COMPOUND: Corrections = Corrections(1 << 14);
+    pub const GIVEN_NAME_BEFORE: Corrections = Corrections(1 << 15);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 14] = [
+    pub const NAMED: [(&'static str, Corrections); 15] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -125,6 +126,7 @@ impl Corrections {
         ("titles-inside", Self::TITLES_INSIDE),
         ("ends-with-person", Self::ENDS_WITH_PERSON),
         ("compound", Self::COMPOUND),
+        ("given-name-before", Self::GIVEN_NAME_BEFORE),
     ];
 
     /// Whether every correction of `other` is in the set.

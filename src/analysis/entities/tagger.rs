@@ -64,6 +64,10 @@ fn allowed(previous: u8, next: u8, last_in_sentence: bool) -> bool {
 /// Whether a tag fits a word of the given role, followed by one of role `next` (`None` at the
 /// end of the sentence): a common word is outside every name, a joining word ends none, and a
 /// name goes on only onto a word that may be in one.
+///
+/// Tagging keeps to this; training does not, so that the perceptron still learns from the
+/// mistakes the constraint would hide (5-fold cross-validation on CoNLL-2003 train, typed F1:
+/// 90.75 without the constraint, 90.86 with it when tagging only, 90.19 when training too).
 fn fits(tag: u8, here: Role, next: Option<Role>) -> bool {
     if tag == OUTSIDE {
         return true;
@@ -406,7 +410,7 @@ pub(crate) fn decode<S: Scorer>(
             for (t, &score) in scores.iter().enumerate() {
                 let t = t as u8;
                 if allowed(previous, t, last)
-                    && fits(t, token.role, following)
+                    && (gold.is_some() || fits(t, token.role, following))
                     && best.is_none_or(|(_, s)| score > s)
                 {
                     best = Some((t, score));
