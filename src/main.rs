@@ -259,6 +259,10 @@ fn eval(task: EvalTask, gold: &Path) -> Result<(), BoxError> {
             Ok(prediction.to_string())
         })
         .collect::<Result<_, serde_json::Error>>()?;
+    if matches!(task, EvalTask::Ner) {
+        // Where the errors are, for the reader; the scorer reads only stdout.
+        eprint!("{}", docsift::evaluation::ner::report(&lines, &predictions));
+    }
     let mut out = std::io::stdout().lock();
     for line in predictions {
         writeln!(out, "{line}")?;

@@ -2,13 +2,26 @@
 //! Lines (`{"text", "entities": [{"start", "end", "label"}]}`, code-point offsets) and writes the
 //! model file that the library embeds (`models/ner.bin`). Deterministic: the same data and
 //! options give the same bytes.
+//!
+//! `docsift-train ner-cv --train FILE`: k-fold cross-validation over the training documents,
+//! the figure that features, settings and corrections are chosen by (the development set is
+//! scored once, at the end). Each fold's model is trained on the other folds only; the held-out
+//! documents go through the whole entity stage (tagger, corrections, grouping) and are scored
+//! as `score_ner.py` scores, once with every correction and, with `--each-correction`, once
+//! without each of them.
 
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use docsift::analysis::MentionKind;
+use docsift::analysis::entities::tagger::Decoding;
 use docsift::analysis::entities::train::{Example, train};
+use docsift::analysis::entities::{self, Corrections, tagger};
+use docsift::analysis::text::Document;
+use docsift::evaluation::ner::{LABELS, Name, Score};
+use rayon::prelude::*;
 
 #[derive(Parser)]
 #[command(name = "docsift-train", about = "Trains docsift's models")]
@@ -17,36 +30,62 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct Training {
+    /// Training data, JSON Lines.
+    #[arg(long)]
+    train: PathBuf,
+    #[arg(long, default_value_t = 8)]
+    epochs: usize,
+    /// Averaged weights smaller than this are dropped from the model.
+    #[arg(long, default_value_t = 0.0)]
+    prune: f32,
+    /// Folds of the jackknife that makes the second pass's training input.
+    #[arg(long, default_value_t = 4)]
+    folds: usize,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Trains the named-entity tagger.
     Ner {
-        /// Training data, JSON Lines.
-        #[arg(long)]
-        train: PathBuf,
+        #[command(flatten)]
+        training: Training,
         /// Where to write the model.
         #[arg(long, default_value = "models/ner.bin")]
         out: PathBuf,
-        #[arg(long, default_value_t = 8)]
-        epochs: usize,
-        /// Averaged weights smaller than this are dropped from the model.
-        #[arg(long, default_value_t = 0.0)]
-        prune: f32,
-        /// Folds of the jackknife that makes the second pass's training input.
-        #[arg(long, default_value_t = 4)]
-        folds: usize,
+    },
+    /// Cross-validates the named-entity tagger and its corrections on the training data.
+    NerCv {
+        #[command(flatten)]
+        training: Training,
+        /// Folds of the cross-validation (document i is in fold i mod k).
+        #[arg(long, default_value_t = 5)]
+        cv_folds: usize,
+        /// Folds trained at once (each a thread).
+        #[arg(long, default_value_t = 1)]
+        jobs: usize,
+        /// Also score the held-out folds without each correction in turn.
+        #[arg(long)]
+        each_correction: bool,
+        /// Also score beam decoding of this width (with every correction).
+        #[arg(long)]
+        beam: Option<usize>,
     },
 }
 
 fn main() -> ExitCode {
-    let Command::Ner {
-        train: path,
-        out,
-        epochs,
-        prune,
-        folds,
-    } = Cli::parse().command;
-    match run(&path, &out, epochs, prune, folds) {
+    let result = match Cli::parse().command {
+        Command::Ner { training, out } => run(&training, &out),
+        Command::NerCv {
+            training,
+            cv_folds,
+            jobs,
+            each_correction,
+            beam,
+        } => cross_validate(&training, cv_folds, jobs, each_correction, beam),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("docsift-train: {error}");
@@ -55,13 +94,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(
-    path: &PathBuf,
-    out: &PathBuf,
-    epochs: usize,
-    prune: f32,
-    folds: usize,
-) -> Result<(), Box<dyn std::error::Error>> {
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn load(path: &PathBuf) -> Result<Vec<Example>, BoxError> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut examples = Vec::new();
     for line in std::io::BufReader::new(file).lines() {
@@ -93,8 +128,13 @@ fn run(
         }
         examples.push(Example { text, names });
     }
+    Ok(examples)
+}
+
+fn run(training: &Training, out: &PathBuf) -> Result<(), BoxError> {
+    let examples = load(&training.train)?;
     let started = std::time::Instant::now();
-    let (model, report) = train(&examples, epochs, prune, folds);
+    let (model, report) = train(&examples, training.epochs, training.prune, training.folds);
     std::fs::write(out, &model).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!(
         "{} documents, {} tokens, {} names ({} not on token edges); {} features, {} kept; \
@@ -113,5 +153,109 @@ fn run(
             .collect::<Vec<_>>(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The proper mentions of the entities found in `doc` with `corrections`, as scored names.
+fn predicted(doc: &Document, tagged: &[tagger::Tagged], corrections: Corrections) -> Vec<Name> {
+    let kind = |k: docsift::analysis::EntityType| docsift::evaluation::ner::label_index(k.as_str());
+    entities::group_with(doc, tagged, corrections)
+        .iter()
+        .flat_map(|e| {
+            e.mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Proper)
+                .map(|m| (m.span.begin, m.span.end, kind(e.kind)))
+        })
+        .collect()
+}
+
+fn cross_validate(
+    training: &Training,
+    folds: usize,
+    jobs: usize,
+    each_correction: bool,
+    beam: Option<usize>,
+) -> Result<(), BoxError> {
+    let examples = load(&training.train)?;
+    let folds = folds.max(2);
+    let started = std::time::Instant::now();
+    // The sets of corrections scored: all, none, and (on request) all but one.
+    let mut variants: Vec<(String, Corrections)> = vec![
+        ("all corrections".into(), Corrections::ALL),
+        ("no corrections".into(), Corrections::NONE),
+    ];
+    if each_correction {
+        for (name, c) in Corrections::NAMED {
+            variants.push((format!("without {name}"), Corrections::ALL.without(c)));
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()?;
+    let per_fold: Vec<Vec<Score>> = pool.install(|| {
+        (0..folds)
+            .into_par_iter()
+            .map(|fold| {
+                let train_on: Vec<Example> = examples
+                    .iter()
+                    .enumerate()
+                    .filter(|(d, _)| d % folds != fold)
+                    .map(|(_, e)| Example {
+                        text: e.text.clone(),
+                        names: e.names.clone(),
+                    })
+                    .collect();
+                let (bytes, _) = train(&train_on, training.epochs, training.prune, training.folds);
+                let models =
+                    tagger::Models::from_bytes(&bytes).expect("a model just written reads back");
+                let mut scores = vec![Score::default(); variants.len() + 1];
+                for example in examples.iter().skip(fold).step_by(folds) {
+                    let doc = Document::new(&example.text);
+                    let tagged = tagger::tag_document_decoded(&doc, &models, Decoding::Greedy);
+                    for (score, (_, corrections)) in scores.iter_mut().zip(&variants) {
+                        score.add(&example.names, &predicted(&doc, &tagged, *corrections));
+                    }
+                    if let Some(width) = beam {
+                        let tagged =
+                            tagger::tag_document_decoded(&doc, &models, Decoding::Beam(width));
+                        scores[variants.len()]
+                            .add(&example.names, &predicted(&doc, &tagged, Corrections::ALL));
+                    }
+                }
+                eprintln!(
+                    "fold {fold}: {} ({:.0} s)",
+                    scores[0].summary(),
+                    started.elapsed().as_secs_f64()
+                );
+                scores
+            })
+            .collect()
+    });
+    if let Some(width) = beam {
+        variants.push((format!("beam {width}, all corrections"), Corrections::ALL));
+    }
+    let mut totals = vec![Score::default(); variants.len()];
+    for scores in &per_fold {
+        for (total, score) in totals.iter_mut().zip(scores) {
+            total.merge(score);
+        }
+    }
+    println!(
+        "{folds}-fold cross-validation, {} documents, epochs {}, {:.0} s",
+        examples.len(),
+        training.epochs,
+        started.elapsed().as_secs_f64()
+    );
+    let all = totals[0].typed_f1();
+    for ((name, _), score) in variants.iter().zip(&totals) {
+        println!(
+            "{name:<32} {} ({:+.2})",
+            score.summary(),
+            100.0 * (score.typed_f1() - all)
+        );
+    }
+    println!("errors with all corrections ({}):", LABELS.join(", "));
+    print!("{}", totals[0].confusion());
     Ok(())
 }

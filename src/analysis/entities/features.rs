@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use super::gazetteer::{GAZETTEER, LISTS, POSITIONS};
 use super::hash::{hash_str, key1, key2, mix};
-use crate::analysis::text::Document;
+use super::words::{self, WordClasses};
+use crate::analysis::text::{Document, is_invisible};
 
 /// Number of tags: O, then B, I, L, U for each of PER, ORG, LOC, MISC.
 pub(crate) const TAGS: usize = 17;
@@ -51,6 +52,45 @@ pub(crate) struct TokenParts {
     /// Whether the token is in a headline written in title case, whose capitals say nothing:
     /// its tags are no evidence for the same word elsewhere.
     pub(crate) headline: bool,
+    /// What large unlabeled text says of the word: its clusters and how common it is.
+    classes: WordClasses,
+    /// What place the word may take in a name.
+    pub(crate) role: Role,
+}
+
+/// What place a word may take in a name, by its form alone. Names in English news are written
+/// in capitals but for a few joining words ("Bank of England", "Ludwig van Beethoven"): of the
+/// 23,499 names of CoNLL-2003 train, about 60 end in or hold another lower-case word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Any place.
+    Any,
+    /// A joining word: inside a name or opening one, never ending it.
+    Joining,
+    /// Any other word of lower-case letters only ("administration", "said"), and a slash:
+    /// outside names.
+    Common,
+}
+
+/// The lower-case words that join the capitalised words of a name.
+const JOINING: &[&str] = &[
+    "al", "am", "and", "at", "bin", "da", "dal", "de", "del", "della", "den", "der", "des", "di",
+    "do", "du", "e", "el", "et", "for", "ibn", "in", "la", "le", "les", "of", "on", "op", "pour",
+    "the", "ter", "und", "van", "von", "y", "zu",
+];
+
+fn role(word: &str) -> Role {
+    // A slash between two names ("Aun Chhengpor/VOA Khmer", a photo credit) parts them.
+    if word == "/" {
+        return Role::Common;
+    }
+    if word.is_empty() || !word.chars().all(char::is_lowercase) {
+        Role::Any
+    } else if JOINING.contains(&word) {
+        Role::Joining
+    } else {
+        Role::Common
+    }
 }
 
 /// The hashed parts of every token of a document, and the sentences as token ranges.
@@ -97,13 +137,16 @@ pub(crate) fn type_of(tag: u8) -> usize {
 }
 
 /// Curly quotes and apostrophes as straight ones: the training text (CoNLL) has only straight
-/// marks, and news prose mostly curly ones ("People’s Party", “Sokha”).
+/// marks, and news prose mostly curly ones ("People’s Party", “Sokha”). Invisible characters
+/// of web text (a soft hyphen, a zero-width joiner) are left out: "Cam\u{AD}bodia" is Cambodia.
 fn straighten(word: &str) -> std::borrow::Cow<'_, str> {
-    if word.is_ascii() || !word.contains(['’', '‘', '“', '”']) {
+    if word.is_ascii() || !word.contains(['’', '‘', '“', '”']) && !word.contains(is_invisible)
+    {
         return std::borrow::Cow::Borrowed(word);
     }
     std::borrow::Cow::Owned(
         word.chars()
+            .filter(|&c| !is_invisible(c))
             .map(|c| match c {
                 '’' | '‘' => '\'',
                 '“' | '”' => '"',
@@ -216,9 +259,10 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
             }
         }
         let _ = suffix_at;
+        let (word, lower) = (hash_str(text), hash_str(&lower));
         tokens.push(TokenParts {
-            word: hash_str(text),
-            lower: hash_str(&lower),
+            word,
+            lower,
             shape: hash_str(&shape(text)),
             affixes,
             flags: flags(text),
@@ -227,6 +271,8 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
             first: 0,
             elsewhere: [0; 5],
             headline: false,
+            classes: words::classes(lower, word),
+            role: role(text),
         });
     }
     let sentences: Vec<Range<usize>> = doc.sentences.iter().map(|s| s.tokens.clone()).collect();
@@ -383,6 +429,39 @@ pub(crate) fn static_keys(
     }
 
     let cap = u64::from(me.flags & CAP != 0);
+    // Word clusters from unlabeled text, for the word and its neighbours, and how common the
+    // word is in lower case, read with its capitalisation in context.
+    let glove = |offset: isize, g: usize| {
+        at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| {
+            u64::from(p.classes.glove[g])
+        })
+    };
+    for g in 0..3 {
+        out.push(key2(60, g as u64, glove(0, g)));
+    }
+    for g in 0..2 {
+        out.push(key2(61, g as u64, glove(-1, g)));
+        out.push(key2(62, g as u64, glove(1, g)));
+    }
+    out.push(key2(63, glove(0, 1), context | cap << 8));
+    for bits in [4, 6, 10, 20] {
+        out.push(key2(
+            64,
+            bits,
+            u64::from(me.classes.brown_prefix(bits as u32)),
+        ));
+    }
+    let brown = |offset: isize| {
+        at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| {
+            u64::from(p.classes.brown_prefix(10))
+        })
+    };
+    out.push(key1(65, brown(-1)));
+    out.push(key1(66, brown(1)));
+    let rarity = u64::from(me.classes.rarity);
+    out.push(key2(67, rarity, context | cap << 8));
+    out.push(key2(68, rarity, me.shape));
+
     let mut hits = me.gazetteer;
     while hits != 0 {
         let bit = u64::from(hits.trailing_zeros());
@@ -491,6 +570,14 @@ mod tests {
         let curly = prepare(&Document::new("People’s Party"));
         let straight = prepare(&Document::new("People 's Party"));
         assert_eq!(curly.tokens[1].word, straight.tokens[1].word);
+    }
+
+    #[test]
+    fn invisible_characters_do_not_change_a_word() {
+        let plain = prepare(&Document::new("Cambodia"));
+        let soft = prepare(&Document::new("Cam\u{00AD}bo\u{200D}dia"));
+        assert_eq!(plain.tokens[0].word, soft.tokens[0].word);
+        assert_eq!(plain.tokens[0].flags, soft.tokens[0].flags);
     }
 
     #[test]

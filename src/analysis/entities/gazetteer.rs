@@ -213,11 +213,6 @@ pub(crate) fn is_known_organisation(name: &str) -> bool {
     PHRASES[1].contains(&name.to_lowercase())
 }
 
-/// Whether a word is a common surname ("Murphy").
-pub(crate) fn is_last_name(word: &str) -> bool {
-    WORDS[4].contains(&word.to_lowercase())
-}
-
 /// Words that open English sentences without being names: pronouns, determiners,
 /// conjunctions, prepositions and sentence adverbs.
 const SENTENCE_OPENERS: &[&str] = &[

@@ -7,13 +7,15 @@
 //! "US embassy"). Every lookup goes through a hash map, so grouping is linear in the mentions.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use super::gazetteer::{
-    is_first_name, is_org_word, is_place_or_people, is_sentence_opener, is_title,
+    is_country_or_region, is_first_name, is_org_word, is_place_or_people, is_sentence_opener,
+    is_title,
 };
-use super::repair::compound_tail;
+use super::repair::{Corrections, compound_tail};
 use super::tagger::Tagged;
-use crate::analysis::text::Document;
+use crate::analysis::text::{Document, is_invisible};
 use crate::analysis::{Entity, EntityType, Mention, MentionKind, Span};
 
 /// Words left out of an acronym: "Ministry of Foreign Affairs" → MFA.
@@ -44,7 +46,7 @@ struct Found {
 /// - a name ending in a word the document elsewhere uses alone as a person ("H Felter" …
 ///   "Felter") is that person: a short one is retyped (and takes a given name just before
 ///   it), a long one gives up its last two words.
-pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
+pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections) -> Vec<Tagged> {
     let word = |i: usize| doc.token_text(i);
     let capitalised = |i: usize| word(i).chars().next().is_some_and(char::is_uppercase);
     let mut people: HashSet<&str> = HashSet::new();
@@ -58,16 +60,35 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
     for t in tagged {
         let range = t.tokens.clone();
         // "Minister of Defence Tea Banh": after "<title> of", the words before the last two
-        // finish the title and the last two are the person.
+        // (three with a middle initial) finish the title and the last two are the person.
         let after_title_of =
             range.start >= 2 && word(range.start - 1) == "of" && is_title(word(range.start - 2));
         if after_title_of
+            && corrections.has(Corrections::TITLE_OF)
             && range.len() >= 3
             && (range.end - 2..range.end)
                 .all(|i| capitalised(i) && !is_title(word(i)) && !is_org_word(word(i)))
         {
+            // "… Asia Joseph H Felter": a middle initial takes the given name before it.
+            let initial = |i: usize| {
+                let w = word(i).trim_end_matches('.');
+                w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase())
+            };
+            let start = if range.len() >= 4
+                && initial(range.end - 2)
+                && capitalised(range.end - 3)
+                && !is_title(word(range.end - 3))
+                && !is_org_word(word(range.end - 3))
+            {
+                range.end - 3
+            } else {
+                range.end - 2
+            };
+            // The title's own words name no one, but a place among them is one ("Secretary of
+            // Defence for South and Southeast Asia").
+            out.extend(known_places(doc, range.start..start));
             out.push(Tagged {
-                tokens: range.end - 2..range.end,
+                tokens: start..range.end,
                 kind: EntityType::Person,
             });
             continue;
@@ -76,7 +97,8 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
         // name, unless it is a word the sentence would start with anyway or one the document
         // writes in lower case.
         let start = range.start;
-        if t.kind == EntityType::Person
+        if corrections.has(Corrections::GIVEN_NAME_AT_START)
+            && t.kind == EntityType::Person
             && range.len() == 1
             && start > 0
             && doc.starts_sentence(start - 1)
@@ -95,7 +117,11 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
         let titles: Vec<usize> = (range.start + 1..range.end.saturating_sub(1))
             .filter(|&i| capitalised(i) && is_title(word(i)))
             .collect();
-        if let (Some(&first), Some(&last)) = (titles.first(), titles.last()) {
+        if let (Some(&first), Some(&last), true) = (
+            titles.first(),
+            titles.last(),
+            corrections.has(Corrections::TITLES_INSIDE),
+        ) {
             let tail = last + 1..range.end;
             if tail.len() <= 3 && tail.clone().all(|i| capitalised(i) && !is_title(word(i))) {
                 let kind = if t.kind == EntityType::Person {
@@ -114,7 +140,26 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
                 continue;
             }
         }
-        let ends_with_person = t.kind != EntityType::Person
+        // "… Asia Joseph H Felter" with "Joseph" left out: a known given name right before a
+        // person, in no other name, is the person's.
+        if corrections.has(Corrections::GIVEN_NAME_BEFORE)
+            && t.kind == EntityType::Person
+            && start > 0
+            && out.last().is_none_or(|p| p.tokens.end < start)
+            && capitalised(start - 1)
+            && is_first_name(word(start - 1))
+            && !is_title(word(start - 1))
+            && !doc.starts_sentence(start)
+            && !doc.starts_sentence(start - 1)
+        {
+            out.push(Tagged {
+                tokens: start - 1..range.end,
+                kind: EntityType::Person,
+            });
+            continue;
+        }
+        let ends_with_person = corrections.has(Corrections::ENDS_WITH_PERSON)
+            && t.kind != EntityType::Person
             && range.len() >= 2
             && people.contains(word(range.end - 1))
             && range.clone().all(capitalised);
@@ -144,6 +189,51 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged]) -> Vec<Tagged> {
     out
 }
 
+/// Abbreviated titles written before a name, without their full stop.
+const HONORIFICS: &[&str] = &[
+    "Adm", "Amb", "Atty", "Capt", "Cmdr", "Col", "Del", "Dr", "Gen", "Gov", "Hon", "Lt", "Maj",
+    "Mr", "Mrs", "Ms", "Mx", "Pres", "Prof", "Rep", "Rev", "Sen", "Sgt",
+];
+
+/// Whether a capitalised word is a person's title ("President") or an abbreviated one ("Del.").
+fn is_title_or_honorific(word: &str) -> bool {
+    word.starts_with(char::is_uppercase)
+        && (is_title(word) || HONORIFICS.contains(&word.trim_end_matches('.')))
+}
+
+/// The runs of capitalised words in `tokens` that the lists know as a country or a region.
+fn known_places(doc: &Document, tokens: Range<usize>) -> Vec<Tagged> {
+    let capitalised = |i: usize| {
+        doc.token_text(i)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let mut places = Vec::new();
+    let mut i = tokens.start;
+    while i < tokens.end {
+        let mut end = i;
+        while end < tokens.end && capitalised(end) {
+            end += 1;
+        }
+        // The longest known place opening the run, then on from its end.
+        match (i + 1..=end)
+            .rev()
+            .find(|&e| is_country_or_region(doc.tokens_span(&(i..e)).text(doc.text)))
+        {
+            Some(e) => {
+                places.push(Tagged {
+                    tokens: i..e,
+                    kind: EntityType::Location,
+                });
+                i = e;
+            }
+            None => i += 1,
+        }
+    }
+    places
+}
+
 /// Whether a capitalised word opening a sentence may be a given name: not a title, not a word
 /// that opens sentences ("Meanwhile", "The", "He"), not a place or a people.
 fn is_given_name_at_start(word: &str) -> bool {
@@ -166,8 +256,8 @@ pub(crate) fn lower_case_words(doc: &Document) -> HashSet<String> {
 }
 
 /// Groups the tagged names of `doc` into entities, in order of first mention.
-pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
-    let tagged = super::repair::repair(doc, &refine(doc, tagged));
+pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections) -> Vec<Entity> {
+    let tagged = super::repair::repair(doc, &refine(doc, tagged, corrections), corrections);
     let mut found: Vec<Found> = Vec::with_capacity(tagged.len());
     for t in &tagged {
         // A name never begins or ends with punctuation (quotes, brackets, a possessive mark).
@@ -178,6 +268,14 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
         }
         while range.end > range.start && !is_word(range.end - 1) {
             range.end -= 1;
+        }
+        // Nor does a person's name begin with a title ("Mr. Hawes", "President Obama",
+        // "Del. Stacey Plaskett").
+        while t.kind == EntityType::Person
+            && range.len() > 1
+            && is_title_or_honorific(doc.token_text(range.start))
+        {
+            range.start += 1;
         }
         if range.is_empty() {
             continue;
@@ -279,9 +377,7 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged]) -> Vec<Entity> {
                 .max_by_key(|&m| (found[m].tokens, found[m].span.len(), std::cmp::Reverse(m)))
                 .expect("an entity has a mention");
             Entity {
-                name: doc
-                    .slice(found[canonical].span)
-                    .split_whitespace()
+                name: visible_words(doc.slice(found[canonical].span))
                     .collect::<Vec<_>>()
                     .join(" "),
                 kind: vote(&found, &list, found[canonical].kind),
@@ -352,13 +448,21 @@ fn typed_key(f: &Found) -> String {
 
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    for word in visible_words(text) {
         if !out.is_empty() {
             out.push(' ');
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
     out
+}
+
+/// The words of a name as a reader sees them: split at white space (and at a zero-width space
+/// or byte-order mark between words), without the invisible characters of web text.
+fn visible_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}'))
+        .map(|w| w.chars().filter(|&c| !is_invisible(c)).collect::<String>())
+        .filter(|w| !w.is_empty())
 }
 
 /// An acronym without its full stops: "u.s." → "us".
@@ -484,7 +588,7 @@ mod tests {
             ],
         );
         let t: Vec<Tagged> = t.into_iter().filter(|x| !(x.tokens == (1..2))).collect();
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "Phay Siphan");
         assert_eq!(entities[0].mentions.len(), 2);
@@ -503,7 +607,7 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].kind, EntityType::Person);
     }
@@ -526,7 +630,7 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "Cambodia National Rescue Party");
         assert_eq!(entities[0].mentions.len(), 3);
@@ -542,7 +646,7 @@ mod tests {
                 ("U.S.", EntityType::Location),
             ],
         );
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "United States");
     }
@@ -560,7 +664,7 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1);
     }
 
@@ -577,9 +681,34 @@ mod tests {
                 kind: EntityType::Organization,
             },
         ];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].mentions.len(), 2);
+    }
+
+    #[test]
+    fn invisible_characters_neither_split_nor_hide_a_name() {
+        let text = "Phay Sip\u{00AD}han spoke. Phay\u{00A0}Siphan left.";
+        let doc = Document::new(text);
+        let t = vec![
+            Tagged {
+                tokens: 0..2,
+                kind: EntityType::Person,
+            },
+            Tagged {
+                tokens: 4..6,
+                kind: EntityType::Person,
+            },
+        ];
+        let entities = group(&doc, &t, Corrections::ALL);
+        assert_eq!(entities.len(), 1, "{entities:?}");
+        assert_eq!(entities[0].name, "Phay Siphan");
+        let spans: Vec<&str> = entities[0]
+            .mentions
+            .iter()
+            .map(|m| m.span.text(text))
+            .collect();
+        assert_eq!(spans, ["Phay Sip\u{00AD}han", "Phay\u{00A0}Siphan"]);
     }
 
     #[test]
@@ -589,7 +718,7 @@ mod tests {
             tokens: 0..3,
             kind: EntityType::Person,
         }];
-        let entities = group(&doc, &t);
+        let entities = group(&doc, &t, Corrections::ALL);
         assert_eq!(doc.slice(entities[0].mentions[0].span), "Sokha");
     }
 

@@ -15,18 +15,39 @@ mod repair;
 mod salience;
 pub mod tagger;
 pub mod train;
+mod words;
 
 use super::text::Document;
 use super::{Entity, Span};
 
 pub use gazetteer::{Gender, gender_of};
 pub use group::resolve_name;
+pub use repair::Corrections;
 pub use salience::rank;
 
 /// Finds the entities a document names, each with its proper mentions in document order.
 pub fn extract(doc: &Document) -> Vec<Entity> {
-    let tagged = tagger::tag_document(doc);
-    group::group(doc, &tagged)
+    extract_with(doc, &tagger::MODEL, Corrections::ALL)
+}
+
+/// [`extract`] with a given model and set of corrections: cross-validation measures a model
+/// trained without the held-out documents, and each correction by leaving it out.
+pub fn extract_with(
+    doc: &Document,
+    models: &tagger::Models,
+    corrections: Corrections,
+) -> Vec<Entity> {
+    let tagged = tagger::tag_document_with(doc, models);
+    group_with(doc, &tagged, corrections)
+}
+
+/// Corrects and groups names already tagged, with the given corrections.
+pub fn group_with(
+    doc: &Document,
+    tagged: &[tagger::Tagged],
+    corrections: Corrections,
+) -> Vec<Entity> {
+    group::group(doc, tagged, corrections)
 }
 
 /// The entity one of whose mentions covers (or overlaps) `span`, preferring a mention that

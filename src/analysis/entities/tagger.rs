@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::features::{self, CAP, DocumentParts, TAGS, dynamic_keys, static_keys};
+use super::features::{self, CAP, DocumentParts, Role, TAGS, dynamic_keys, static_keys};
 use crate::analysis::EntityType;
 use crate::analysis::text::Document;
 
@@ -59,6 +59,30 @@ fn allowed(previous: u8, next: u8, last_in_sentence: bool) -> bool {
             UNIT => true,
             _ => false,
         }
+}
+
+/// Whether a tag fits a word of the given role, followed by one of role `next` (`None` at the
+/// end of the sentence): a common word is outside every name, a joining word ends none, and a
+/// name goes on only onto a word that may be in one.
+///
+/// Tagging keeps to this; training does not, so that the perceptron still learns from the
+/// mistakes the constraint would hide (5-fold cross-validation on CoNLL-2003 train, typed F1:
+/// 90.75 without the constraint, 90.86 with it when tagging only, 90.19 when training too).
+fn fits(tag: u8, here: Role, next: Option<Role>) -> bool {
+    if tag == OUTSIDE {
+        return true;
+    }
+    match here {
+        Role::Common => return false,
+        Role::Joining if matches!(position_of(tag), LAST | UNIT) => return false,
+        _ => {}
+    }
+    !matches!(position_of(tag), BEGIN | INSIDE) || next.is_some_and(|r| r != Role::Common)
+}
+
+/// The role of the word after token `i` in `sentence`, `None` at its end.
+fn next_role(parts: &DocumentParts, sentence: &Range<usize>, i: usize) -> Option<Role> {
+    (i + 1 < sentence.end).then(|| parts.tokens[i + 1].role)
 }
 
 /// Scores tags for a set of feature keys, and (while training) learns from a mistake.
@@ -221,16 +245,138 @@ pub struct Tagged {
 
 /// Tags a document with the embedded model.
 pub fn tag_document(doc: &Document) -> Vec<Tagged> {
+    tag_document_with(doc, &MODEL)
+}
+
+/// How the tags of a sentence are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// Left to right, the best tag at each token.
+    Greedy,
+    /// A beam of this many partial tag sequences per sentence.
+    Beam(usize),
+}
+
+/// The decoding the embedded tagger uses.
+pub const DECODING: Decoding = Decoding::Greedy;
+
+/// Tags a document with `models` (a model being cross-validated, or the embedded one).
+pub fn tag_document_with(doc: &Document, models: &Models) -> Vec<Tagged> {
+    tag_document_decoded(doc, models, DECODING)
+}
+
+/// Tags a document with `models` and the given decoding.
+pub fn tag_document_decoded(doc: &Document, models: &Models, decoding: Decoding) -> Vec<Tagged> {
     let mut parts = features::prepare(doc);
     for line in super::repair::title_case_lines(doc) {
         for token in &mut parts.tokens[line] {
             token.headline = true;
         }
     }
-    let tags = decode(&parts, &mut &MODEL.first, None);
+    let run = |parts: &DocumentParts, model: &Model| match decoding {
+        Decoding::Greedy => decode(parts, &mut &*model, None),
+        Decoding::Beam(width) => decode_beam(parts, &model, width),
+    };
+    let tags = run(&parts, &models.first);
     parts.set_first_pass(&tags);
-    let tags = decode(&parts, &mut &MODEL.second, None);
+    let tags = run(&parts, &models.second);
     spans(&tags)
+}
+
+/// One partial tag sequence of the beam: the tag before its last (the last is kept beside it),
+/// its score, and where it came from (an index into the previous token's beam).
+#[derive(Clone, Copy)]
+struct Hypothesis {
+    previous: u8,
+    score: f32,
+    back: usize,
+}
+
+/// Beam decoding of every sentence: the `width` best partial sequences are kept at each token,
+/// two that end in the same two tags merged (their futures score alike). What the document
+/// said earlier about a word is read as it stood at the sentence's start.
+pub(crate) fn decode_beam<S: Scorer>(parts: &DocumentParts, scorer: &S, width: usize) -> Vec<u8> {
+    let width = width.max(1);
+    let mut tags = vec![OUTSIDE; parts.tokens.len()];
+    let mut history: HashMap<u64, [u16; 5]> = HashMap::new();
+    let mut static_buffer = Vec::with_capacity(64);
+    let mut dynamic_buffer = Vec::with_capacity(16);
+    // Per token of the sentence: the beam, and each hypothesis's tag.
+    let mut beams: Vec<Vec<(Hypothesis, u8)>> = Vec::new();
+    let mut candidates: Vec<(Hypothesis, u8)> = Vec::new();
+    for sentence in &parts.sentences {
+        beams.clear();
+        let start = Hypothesis {
+            previous: OUTSIDE,
+            score: 0.0,
+            back: 0,
+        };
+        let mut beam = vec![(start, OUTSIDE)];
+        for i in sentence.clone() {
+            let token = &parts.tokens[i];
+            let capitalised = token.flags & (CAP | features::ALL_CAPS) != 0;
+            static_keys(parts, sentence, i, &mut static_buffer);
+            let mut base = [0f32; TAGS];
+            scorer.score(&static_buffer, &mut base);
+            let seen = if capitalised {
+                history.get(&token.lower)
+            } else {
+                None
+            };
+            let last = i + 1 == sentence.end;
+            let following = next_role(parts, sentence, i);
+            candidates.clear();
+            for (back, (h, tag)) in beam.iter().enumerate() {
+                let (previous, before_previous) = if i == sentence.start {
+                    (OUTSIDE, OUTSIDE)
+                } else {
+                    (*tag, h.previous)
+                };
+                dynamic_keys(token, previous, before_previous, seen, &mut dynamic_buffer);
+                let mut scores = base;
+                scorer.score(&dynamic_buffer, &mut scores);
+                for (t, &score) in scores.iter().enumerate() {
+                    let t = t as u8;
+                    if !allowed(previous, t, last) || !fits(t, token.role, following) {
+                        continue;
+                    }
+                    let next = Hypothesis {
+                        previous,
+                        score: h.score + score,
+                        back,
+                    };
+                    match candidates
+                        .iter_mut()
+                        .find(|(c, ct)| *ct == t && c.previous == previous)
+                    {
+                        Some(known) if known.0.score >= next.score => {}
+                        Some(known) => *known = (next, t),
+                        None => candidates.push((next, t)),
+                    }
+                }
+            }
+            candidates.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
+            candidates.truncate(width);
+            beams.push(std::mem::replace(&mut beam, candidates.clone()));
+        }
+        beams.push(beam);
+        // Follow the best final hypothesis back.
+        let mut at = 0;
+        for (k, i) in sentence.clone().enumerate().rev() {
+            let (h, tag) = beams[k + 1][at];
+            tags[i] = tag;
+            at = h.back;
+        }
+        for i in sentence.clone() {
+            let token = &parts.tokens[i];
+            if token.flags & (CAP | features::ALL_CAPS) != 0 && !token.headline {
+                let count =
+                    &mut history.entry(token.lower).or_default()[kind_of(tags[i]).unwrap_or(4)];
+                *count = count.saturating_add(1);
+            }
+        }
+    }
+    tags
 }
 
 /// Greedy decoding of every sentence; with `gold`, the scorer learns from each mistake.
@@ -259,10 +405,14 @@ pub(crate) fn decode<S: Scorer>(
             scorer.score(&static_buffer, &mut scores);
             scorer.score(&dynamic_buffer, &mut scores);
             let last = i + 1 == sentence.end;
+            let following = next_role(parts, sentence, i);
             let mut best = None;
             for (t, &score) in scores.iter().enumerate() {
                 let t = t as u8;
-                if allowed(previous, t, last) && best.is_none_or(|(_, s)| score > s) {
+                if allowed(previous, t, last)
+                    && (gold.is_some() || fits(t, token.role, following))
+                    && best.is_none_or(|(_, s)| score > s)
+                {
                     best = Some((t, score));
                 }
             }
@@ -371,6 +521,25 @@ mod tests {
             !allowed(OUTSIDE, b_per, true),
             "a name cannot begin on the last token"
         );
+    }
+
+    #[test]
+    fn names_hold_no_common_lower_case_word() {
+        let (any, joining, common) = (Role::Any, Role::Joining, Role::Common);
+        let (b_org, i_org, l_org, u_org) =
+            (tag(1, BEGIN), tag(1, INSIDE), tag(1, LAST), tag(1, UNIT));
+        assert!(fits(OUTSIDE, common, Some(any)));
+        assert!(!fits(u_org, common, None), "a common word is no name");
+        assert!(!fits(l_org, common, None));
+        assert!(
+            !fits(b_org, any, Some(common)),
+            "'Trump administration' is not one name"
+        );
+        assert!(fits(u_org, any, Some(common)));
+        assert!(fits(b_org, any, Some(joining)), "'Bank of England'");
+        assert!(fits(i_org, joining, Some(any)));
+        assert!(!fits(l_org, joining, None), "a name does not end in 'of'");
+        assert!(!fits(i_org, any, Some(common)));
     }
 
     #[test]

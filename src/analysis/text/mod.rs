@@ -7,7 +7,7 @@ mod segment;
 mod tokens;
 
 pub use offsets::{OffsetMap, OffsetUnit};
-pub use tokens::tokenize;
+pub use tokens::{is_invisible, tokenize};
 
 use std::ops::Range;
 

@@ -52,11 +52,27 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
+/// Whether a character separates words: white space (no-break spaces included), and the
+/// invisible zero-width space and byte-order mark that web text carries between words.
+fn separates(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
+}
+
+/// Invisible format characters that web text leaves inside words (a soft hyphen, a zero-width
+/// joiner or non-joiner, a word joiner) or between them: a word is read without them, while its
+/// span still covers them as sent.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
 /// Cuts `text[range]` into tokens, appending them to `out` with offsets into `text`.
 pub fn tokenize(text: &str, base: usize, out: &mut Vec<Span>) {
     let mut start = None;
     for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
+        if separates(c) {
             if let Some(s) = start.take() {
                 split_chunk(text, s, i, base, out);
             }
@@ -69,11 +85,27 @@ pub fn tokenize(text: &str, base: usize, out: &mut Vec<Span>) {
     }
 }
 
-/// Splits one whitespace-free chunk `text[begin..end]`: dashes inside it ("word—word") separate
-/// tokens (a loop, not recursion, so a long run of dashes cannot exhaust the stack).
+/// Splits one whitespace-free chunk `text[begin..end]`: dashes inside it ("word—word") and a
+/// slash before a capital separate tokens (a loop, not recursion, so a long run of dashes cannot exhaust the stack).
 fn split_chunk(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
     let mut part = begin;
-    for (at, c) in text[begin..end].char_indices().filter(|&(_, c)| is_dash(c)) {
+    let chunk = &text[begin..end];
+    // A slash between a word and a capitalised one separates them too ("Chhengpor/VOA"), as
+    // it stands apart in CoNLL's text; "and/or", "1/2" and dates stay whole.
+    let joins_names = |at: usize| {
+        chunk[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+            && chunk[at + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+    };
+    for (at, c) in chunk
+        .char_indices()
+        .filter(|&(at, c)| is_dash(c) || c == '/' && joins_names(at))
+    {
         let dash = begin + at;
         if dash > part {
             split_part(text, part, dash, base, out);
@@ -266,6 +298,25 @@ mod tests {
     }
 
     #[test]
+    fn a_slash_before_a_capital_separates_words() {
+        assert_eq!(
+            tokens("Aun Chhengpor/VOA Khmer, and/or 1/2 on 08/26/96"),
+            [
+                "Aun",
+                "Chhengpor",
+                "/",
+                "VOA",
+                "Khmer",
+                ",",
+                "and/or",
+                "1/2",
+                "on",
+                "08/26/96"
+            ]
+        );
+    }
+
+    #[test]
     fn conll_style_possessives_stay_whole() {
         assert_eq!(tokens("Sokha 's party"), ["Sokha", "'s", "party"]);
         assert_eq!(tokens("Sokha ’s"), ["Sokha", "’s"]);
@@ -287,6 +338,22 @@ mod tests {
         assert_eq!(tokens(&dashes).len(), 400_000);
         let dots = format!("a{}", ".".repeat(100_000));
         assert!(tokens(&dots).len() > 1);
+    }
+
+    #[test]
+    fn zero_width_spaces_and_boms_separate_words_and_no_break_spaces_too() {
+        assert_eq!(
+            tokens("\u{FEFF}Phay\u{00A0}Siphan\u{200B}said"),
+            ["Phay", "Siphan", "said"]
+        );
+    }
+
+    #[test]
+    fn invisible_characters_inside_a_word_stay_in_it() {
+        assert_eq!(
+            tokens("Cam\u{00AD}bodia’s Sip\u{200D}han"),
+            ["Cam\u{00AD}bodia", "’s", "Sip\u{200D}han"]
+        );
     }
 
     #[test]
