@@ -241,6 +241,23 @@ impl<'a, 't> Attributor<'a, 't> {
             };
         }
         if partial {
+            // "… said it was “not a good thing” and “something to solve quickly”": a phrase
+            // quoted later in the sentence of an attributed quote has its speaker and cue.
+            if let Some((p, earlier)) = previous
+                && earlier.source == Source::Cue
+                && !ends_with_stop(doc.slice(p.span))
+                && !(self.token_at(p.span.end)..before.end).any(|i| self.is_stop(i))
+            {
+                return Attribution {
+                    speaker: earlier.speaker.clone().map(|who| Who {
+                        span: None,
+                        pronoun: false,
+                        ..who
+                    }),
+                    cue: earlier.cue,
+                    source: Source::Cue,
+                };
+            }
             return Attribution {
                 speaker: None,
                 cue: None,
@@ -985,4 +1002,11 @@ impl<'a, 't> Attributor<'a, 't> {
             }
         }
     }
+}
+
+/// Whether a quote's words end a sentence ("… to go.”", "… again?”").
+fn ends_with_stop(quoted: &str) -> bool {
+    quoted
+        .trim_end_matches(|c: char| c.is_whitespace() || super::is_mark(c) || matches!(c, '’' | '\''))
+        .ends_with(['.', '!', '?', '…'])
 }
