@@ -216,7 +216,7 @@ impl<'a, 't> Attributor<'a, 't> {
         let from_after = if ends_sentence && after.len() > 8 {
             None
         } else {
-            self.after(after, quote.span.end)
+            self.after(after.clone(), quote.span.end)
         };
         let directly_before = from_before.as_ref().is_some_and(|(_, _, direct)| *direct);
         let chosen = if partial || directly_before {
@@ -255,6 +255,17 @@ impl<'a, 't> Attributor<'a, 't> {
                         ..who
                     }),
                     cue: earlier.cue,
+                    source: Source::Cue,
+                };
+            }
+            // "… signals “the beginning of the end” for the EU, said Geert Wilders.": the
+            // attribution that closes the sentence.
+            if let Some(comma) = after.clone().rev().find(|&i| self.word(i) == ",")
+                && let Some((Some(who), cue)) = self.after(comma + 1..after.end, quote.span.end)
+            {
+                return Attribution {
+                    speaker: Some(who),
+                    cue: Some(cue),
                     source: Source::Cue,
                 };
             }
@@ -699,7 +710,12 @@ impl<'a, 't> Attributor<'a, 't> {
                     ..antecedent.clone()
                 })
             }
-            Phrase::Name(run) => Some(self.name(run.clone())),
+            Phrase::Name(run) => {
+                let who = self.name(run.clone());
+                // "Wait, it gets better:", "Here in Columbia, Sanders …": a word that opens a
+                // sentence names no one.
+                (run.len() > 1 || !lexicon::is_function_word(self.word(run.start))).then_some(who)
+            }
             Phrase::Description(range) => {
                 let start = range.start;
                 // "the IMF report stated": a document speaks for whoever wrote it.
@@ -1007,6 +1023,8 @@ impl<'a, 't> Attributor<'a, 't> {
 /// Whether a quote's words end a sentence ("… to go.”", "… again?”").
 fn ends_with_stop(quoted: &str) -> bool {
     quoted
-        .trim_end_matches(|c: char| c.is_whitespace() || super::is_mark(c) || matches!(c, '’' | '\''))
+        .trim_end_matches(|c: char| {
+            c.is_whitespace() || super::is_mark(c) || matches!(c, '’' | '\'')
+        })
         .ends_with(['.', '!', '?', '…'])
 }

@@ -895,3 +895,40 @@ pub fn is_day(word: &str) -> bool {
         "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
     )
 }
+
+/// Words that open sentences but never name anyone: "But", "Why", "First", "Wait".
+pub fn is_function_word(word: &str) -> bool {
+    let mut buf = [0; 24];
+    is_clause_word(word)
+        || is_determiner(word)
+        || is_intro_word(word)
+        || pronoun(word).is_some()
+        || matches!(
+            lower(word, &mut buf),
+            Some(
+                "first"
+                    | "why"
+                    | "even"
+                    | "wait"
+                    | "here"
+                    | "there"
+                    | "well"
+                    | "yes"
+                    | "no"
+                    | "what"
+                    | "how"
+                    | "please"
+                    | "today"
+                    | "yesterday"
+                    | "tomorrow"
+                    | "again"
+                    | "maybe"
+                    | "perhaps"
+                    | "indeed"
+                    | "sometimes"
+                    | "hours"
+                    | "minutes"
+                    | "days"
+            )
+        )
+}

@@ -201,8 +201,12 @@ fn is_partial(doc: &Document, quote: &Marked) -> bool {
         .is_some_and(|c| !c.is_lowercase());
     let words = inner.split_whitespace().count();
     let body = inner.trim_end_matches(['.', ',', '!', '?', '…', ' ', '’', '\'']);
-    let sentence_inside =
-        (body.contains(". ") || body.contains("! ") || body.contains("? ")) && words > 6;
+    // "Cruz said that “every word I said there is true. No one has disputed it.”": a quote
+    // that opens in lower case after the writer's words goes on the writer's sentence.
+    let opens_mid_clause = !starts_upper && before.ends_with(char::is_alphabetic);
+    let sentence_inside = (body.contains(". ") || body.contains("! ") || body.contains("? "))
+        && words > 6
+        && !opens_mid_clause;
     if quote.first_paragraph != quote.last_paragraph {
         return false;
     }
