@@ -964,6 +964,7 @@ impl<'a, 't> Attributor<'a, 't> {
             hi = hi.min(self.token_at(q.span.begin));
         }
         // The sentence's subject: the person or group it is about.
+        let mut person_named = false;
         if let Some(phrase) = self.forward(lo, hi) {
             let end = match &phrase {
                 Phrase::Pronoun(i, _) => i + 1,
@@ -989,9 +990,40 @@ impl<'a, 't> Attributor<'a, 't> {
                 if who.person && !matches!(phrase, Phrase::Pronoun(..)) {
                     self.last_subject = Some((who.clone(), begin));
                 }
+                person_named = who.person;
                 if who.person || who.group {
                     self.remember(who);
                 }
+            }
+        }
+        // "Down the street, Mike McFadden also rejoiced …", "It's a comment that Scheer found
+        // concerning.": a person the sentence names when its subject names no one may be "he".
+        if !person_named && hi > lo {
+            let (from, to) = (doc.tokens[lo].span.begin, doc.tokens[hi - 1].span.end);
+            let first = self.mentions.partition_point(|(m, _)| m.begin < from);
+            if let Some(&(mention, entity)) = self.mentions[first..]
+                .iter()
+                .take_while(|(m, _)| m.end <= to)
+                .find(|(m, e)| {
+                    // The person acts: after the opening phrase or "that", before a verb.
+                    let (first, next) = (self.token_at(m.begin), self.token_at(m.end));
+                    self.entities[*e].kind == EntityType::Person
+                        && (first == lo || matches!(self.word(first - 1), "," | ":" | "that"))
+                        && next < hi
+                        && self
+                            .word(next)
+                            .starts_with(|c: char| c.is_ascii_lowercase())
+                        && !matches!(self.word(next), "of" | "and" | "or")
+                })
+            {
+                self.remember(Who {
+                    name: self.canonical(mention, Some(entity)),
+                    span: Some(mention),
+                    entity: Some(entity),
+                    person: true,
+                    group: false,
+                    pronoun: false,
+                });
             }
         }
         // A speech verb in the sentence names its speaker: "..., Mr. Obama said in his

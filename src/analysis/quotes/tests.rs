@@ -347,3 +347,14 @@ fn a_sentence_opening_word_is_no_speaker() {
     let text = "Wait, it gets better:\n\n“By law, the president sets the number every year.”";
     assert_eq!(speakers(text), [None]);
 }
+
+#[test]
+fn he_is_the_person_a_sentence_names_acting_after_its_opening_phrase() {
+    let text = "“We need another referendum,” said Katy Barnett.\n\n\
+                Down the street, Mike McFadden also rejoiced amid a group of revellers.\n\n\
+                “I think no deal is the only deal,” he said.";
+    assert_eq!(
+        speakers(text),
+        [some("Katy Barnett"), some("Mike McFadden")]
+    );
+}
