@@ -93,9 +93,7 @@ fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
     else {
         return;
     };
-    let overlap = &result["quote_overlap"];
-    let precision = overlap["precision"].as_f64().expect("precision");
-    let recall = overlap["recall"].as_f64().expect("recall");
+    let (precision, recall) = overlap_scores(&result);
     let speakers = result["speaker_on_exact"]["accuracy"]
         .as_f64()
         .expect("speaker accuracy");
@@ -114,5 +112,24 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    assert!(speakers >= 0.86, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.88, "speaker accuracy {speakers:.4}");
+}
+
+/// Quote precision and recall on overlapping spans.
+fn overlap_scores(result: &Value) -> (f64, f64) {
+    let overlap = &result["quote_overlap"];
+    let precision = overlap["precision"].as_f64().expect("precision");
+    let recall = overlap["recall"].as_f64().expect("recall");
+    (precision, recall)
+}
+
+#[test]
+fn partial_quotes_on_polnear_dev_hold_their_floors() {
+    let Some(result) = quote_scores("polnear-dev.jsonl", &["--use-silver", "--kinds", "mixed"])
+    else {
+        return;
+    };
+    let (precision, recall) = overlap_scores(&result);
+    assert!(precision >= 0.93, "partial quote precision {precision:.4}");
+    assert!(recall >= 0.80, "partial quote recall {recall:.4}");
 }

@@ -78,7 +78,7 @@ fn seeds_direct_quotes_with_speakers() {
                 }
             } else {
                 partial += 1;
-                partial_found += usize::from(hit.is_some());
+                partial_found += usize::from(hit.is_some_and(|p| p.kind == QuoteKind::Partial));
             }
         }
     }
@@ -87,8 +87,9 @@ fn seeds_direct_quotes_with_speakers() {
         direct_ok, direct,
         "direct quotes missed or misattributed: {failures:#?}"
     );
-    assert!(
-        partial_found >= 6,
-        "found {partial_found} of {partial} partial quotes"
+    assert_eq!(partial, 7, "the seeds hold 7 partial quotes");
+    assert_eq!(
+        partial_found, partial,
+        "found {partial_found} of {partial} partial quotes as partial"
     );
 }

@@ -216,7 +216,7 @@ impl<'a, 't> Attributor<'a, 't> {
         let from_after = if ends_sentence && after.len() > 8 {
             None
         } else {
-            self.after(after, quote.span.end)
+            self.after(after.clone(), quote.span.end)
         };
         let directly_before = from_before.as_ref().is_some_and(|(_, _, direct)| *direct);
         let chosen = if partial || directly_before {
@@ -241,6 +241,34 @@ impl<'a, 't> Attributor<'a, 't> {
             };
         }
         if partial {
+            // "… said it was “not a good thing” and “something to solve quickly”": a phrase
+            // quoted later in the sentence of an attributed quote has its speaker and cue.
+            if let Some((p, earlier)) = previous
+                && earlier.source == Source::Cue
+                && !ends_with_stop(doc.slice(p.span))
+                && !(self.token_at(p.span.end)..before.end).any(|i| self.is_stop(i))
+            {
+                return Attribution {
+                    speaker: earlier.speaker.clone().map(|who| Who {
+                        span: None,
+                        pronoun: false,
+                        ..who
+                    }),
+                    cue: earlier.cue,
+                    source: Source::Cue,
+                };
+            }
+            // "… signals “the beginning of the end” for the EU, said Geert Wilders.": the
+            // attribution that closes the sentence.
+            if let Some(comma) = after.clone().rev().find(|&i| self.word(i) == ",")
+                && let Some((Some(who), cue)) = self.after(comma + 1..after.end, quote.span.end)
+            {
+                return Attribution {
+                    speaker: Some(who),
+                    cue: Some(cue),
+                    source: Source::Cue,
+                };
+            }
             return Attribution {
                 speaker: None,
                 cue: None,
@@ -682,7 +710,12 @@ impl<'a, 't> Attributor<'a, 't> {
                     ..antecedent.clone()
                 })
             }
-            Phrase::Name(run) => Some(self.name(run.clone())),
+            Phrase::Name(run) => {
+                let who = self.name(run.clone());
+                // "Wait, it gets better:", "Here in Columbia, Sanders …": a word that opens a
+                // sentence names no one.
+                (run.len() > 1 || !lexicon::is_function_word(self.word(run.start))).then_some(who)
+            }
             Phrase::Description(range) => {
                 let start = range.start;
                 // "the IMF report stated": a document speaks for whoever wrote it.
@@ -931,6 +964,7 @@ impl<'a, 't> Attributor<'a, 't> {
             hi = hi.min(self.token_at(q.span.begin));
         }
         // The sentence's subject: the person or group it is about.
+        let mut person_named = false;
         if let Some(phrase) = self.forward(lo, hi) {
             let end = match &phrase {
                 Phrase::Pronoun(i, _) => i + 1,
@@ -956,9 +990,40 @@ impl<'a, 't> Attributor<'a, 't> {
                 if who.person && !matches!(phrase, Phrase::Pronoun(..)) {
                     self.last_subject = Some((who.clone(), begin));
                 }
+                person_named = who.person;
                 if who.person || who.group {
                     self.remember(who);
                 }
+            }
+        }
+        // "Down the street, Mike McFadden also rejoiced …", "It's a comment that Scheer found
+        // concerning.": a person the sentence names when its subject names no one may be "he".
+        if !person_named && hi > lo {
+            let (from, to) = (doc.tokens[lo].span.begin, doc.tokens[hi - 1].span.end);
+            let first = self.mentions.partition_point(|(m, _)| m.begin < from);
+            if let Some(&(mention, entity)) = self.mentions[first..]
+                .iter()
+                .take_while(|(m, _)| m.end <= to)
+                .find(|(m, e)| {
+                    // The person acts: after the opening phrase or "that", before a verb.
+                    let (first, next) = (self.token_at(m.begin), self.token_at(m.end));
+                    self.entities[*e].kind == EntityType::Person
+                        && (first == lo || matches!(self.word(first - 1), "," | ":" | "that"))
+                        && next < hi
+                        && self
+                            .word(next)
+                            .starts_with(|c: char| c.is_ascii_lowercase())
+                        && !matches!(self.word(next), "of" | "and" | "or")
+                })
+            {
+                self.remember(Who {
+                    name: self.canonical(mention, Some(entity)),
+                    span: Some(mention),
+                    entity: Some(entity),
+                    person: true,
+                    group: false,
+                    pronoun: false,
+                });
             }
         }
         // A speech verb in the sentence names its speaker: "..., Mr. Obama said in his
@@ -985,4 +1050,13 @@ impl<'a, 't> Attributor<'a, 't> {
             }
         }
     }
+}
+
+/// Whether a quote's words end a sentence ("… to go.”", "… again?”").
+fn ends_with_stop(quoted: &str) -> bool {
+    quoted
+        .trim_end_matches(|c: char| {
+            c.is_whitespace() || super::is_mark(c) || matches!(c, '’' | '\'')
+        })
+        .ends_with(['.', '!', '?', '…'])
 }

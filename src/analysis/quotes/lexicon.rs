@@ -172,6 +172,167 @@ const SPEECH_VERBS: &[&str] = &[
     "mused",
     "sighed",
     "stressing",
+    "likens",
+    "likening",
+    "terming",
+    "attacking",
+    "praises",
+    "praising",
+    "hails",
+    "hailing",
+    "lauds",
+    "lauding",
+    "condemns",
+    "condemning",
+    "denounces",
+    "denouncing",
+    "decries",
+    "decrying",
+    "touts",
+    "touting",
+    "acknowledge",
+    "acknowledges",
+    "acknowledging",
+    "admit",
+    "admitting",
+    "suggest",
+    "suggesting",
+    "urge",
+    "urging",
+    "predicts",
+    "predicting",
+    "complains",
+    "complaining",
+    "joking",
+    "quips",
+    "quipping",
+    "remarking",
+    "reporting",
+    "emphasizing",
+    "emphasising",
+    "observes",
+    "observing",
+    "describe",
+    "describes",
+    "accuse",
+    "accusing",
+    "criticizes",
+    "criticises",
+    "criticizing",
+    "criticising",
+    "questioning",
+    "concede",
+    "conceding",
+    "assert",
+    "asserting",
+    "contend",
+    "contends",
+    "contending",
+    "mention",
+    "mentions",
+    "mentioning",
+    "testifies",
+    "testifying",
+    "yells",
+    "yelling",
+    "shouts",
+    "shouting",
+    "promises",
+    "promising",
+    "vows",
+    "vowing",
+    "pledges",
+    "pledging",
+    "boasts",
+    "boasting",
+    "laments",
+    "lamenting",
+    "exclaims",
+    "exclaiming",
+    "counters",
+    "countering",
+    "retorts",
+    "concludes",
+    "concluding",
+    "confirms",
+    "confirming",
+    "denies",
+    "denying",
+    "maintains",
+    "maintaining",
+    "wonders",
+    "wondering",
+    "dubs",
+    "dubbing",
+    "branding",
+    "labeling",
+    "labelling",
+    "cautions",
+    "cautioning",
+    "blasts",
+    "blasting",
+    "slams",
+    "slamming",
+    "chides",
+    "chiding",
+    "scoffs",
+    "scoffing",
+    "pleads",
+    "pleading",
+    "demanding",
+    "proclaims",
+    "proclaiming",
+    "recounts",
+    "recounting",
+    "muses",
+    "musing",
+    "stating",
+    "announcing",
+    "recalling",
+    "replying",
+    "responding",
+    "answers",
+    "answering",
+    "claiming",
+    "argue",
+    "insist",
+    "declare",
+    "explain",
+    "predict",
+    "complain",
+    "allege",
+    "alleges",
+    "alleged",
+    "alleging",
+    "mock",
+    "mocks",
+    "mocked",
+    "mocking",
+    "cite",
+    "cites",
+    "cited",
+    "citing",
+    "blame",
+    "blames",
+    "blamed",
+    "blaming",
+    "refers",
+    "referred",
+    "referring",
+    "quoted",
+    "quoting",
+    "dismissed",
+    "dismissing",
+    "gushed",
+    "vented",
+    "assured",
+    "assures",
+    "implied",
+    "implying",
+    "thanked",
+    "protested",
+    "spoke",
+    "talked",
     "according",
 ];
 
@@ -733,4 +894,41 @@ pub fn is_day(word: &str) -> bool {
         word,
         "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
     )
+}
+
+/// Words that open sentences but never name anyone: "But", "Why", "First", "Wait".
+pub fn is_function_word(word: &str) -> bool {
+    let mut buf = [0; 24];
+    is_clause_word(word)
+        || is_determiner(word)
+        || is_intro_word(word)
+        || pronoun(word).is_some()
+        || matches!(
+            lower(word, &mut buf),
+            Some(
+                "first"
+                    | "why"
+                    | "even"
+                    | "wait"
+                    | "here"
+                    | "there"
+                    | "well"
+                    | "yes"
+                    | "no"
+                    | "what"
+                    | "how"
+                    | "please"
+                    | "today"
+                    | "yesterday"
+                    | "tomorrow"
+                    | "again"
+                    | "maybe"
+                    | "perhaps"
+                    | "indeed"
+                    | "sometimes"
+                    | "hours"
+                    | "minutes"
+                    | "days"
+            )
+        )
 }

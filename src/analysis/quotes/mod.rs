@@ -201,11 +201,37 @@ fn is_partial(doc: &Document, quote: &Marked) -> bool {
         .is_some_and(|c| !c.is_lowercase());
     let words = inner.split_whitespace().count();
     let body = inner.trim_end_matches(['.', ',', '!', '?', '…', ' ', '’', '\'']);
-    let sentence_inside =
-        (body.contains(". ") || body.contains("! ") || body.contains("? ")) && words > 6;
-    !((after_mark && starts_upper)
-        || sentence_inside
-        || quote.first_paragraph != quote.last_paragraph)
+    // "Cruz said that “every word I said there is true. No one has disputed it.”": a quote
+    // that opens in lower case after the writer's words goes on the writer's sentence.
+    let opens_mid_clause = !starts_upper && before.ends_with(char::is_alphabetic);
+    let sentence_inside = (body.contains(". ") || body.contains("! ") || body.contains("? "))
+        && words > 6
+        && !opens_mid_clause;
+    if quote.first_paragraph != quote.last_paragraph {
+        return false;
+    }
+    !((after_mark && starts_upper) || sentence_inside) || sentence_goes_on(doc, quote, inner)
+}
+
+/// Words quoted at a sentence's start whose sentence goes on in the writer's words, no
+/// punctuation between: "“We’re extremely happy” about the decision, said …", "“I held and
+/// hugged” grieving family members …". Not an attribution ("“Go” he said").
+fn sentence_goes_on(doc: &Document, quote: &Marked, inner: &str) -> bool {
+    if !inner.ends_with(char::is_alphanumeric) {
+        return false;
+    }
+    let rest = &doc.text[quote.span.end..quote.last_span.end];
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    let word: &str = rest
+        .split(|c: char| !c.is_alphabetic() && c != '’' && c != '\'')
+        .next()
+        .unwrap_or_default();
+    word.starts_with(|c: char| c.is_ascii_lowercase())
+        && lexicon::pronoun(word).is_none()
+        && !lexicon::is_speech_verb(word)
+        && !matches!(word, "and" | "or")
 }
 
 /// A title, a name or a nickname in marks: a few words, all capitalised ("Face the Nation").

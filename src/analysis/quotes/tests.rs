@@ -299,3 +299,62 @@ fn confidence_is_higher_for_a_named_speaker_than_for_none() {
     assert!(found[0].speaker.is_none());
     assert!(found[0].confidence < found[1].confidence, "{found:?}");
 }
+
+#[test]
+fn a_phrase_quoted_later_in_an_attributed_sentence_has_its_speaker() {
+    let text = "Trump said Friday that the refusal was “not a good thing” and \
+                “something the party should get solved quickly.”";
+    let found = quotes(text);
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|q| q.1 == QuoteKind::Partial));
+    assert_eq!(speakers(text), [some("Trump"), some("Trump")]);
+    assert_eq!(found[1].3.as_deref(), Some("said"));
+}
+
+#[test]
+fn a_partial_quote_takes_the_attribution_that_closes_its_sentence() {
+    let text = "The rejection of the treaty signals “the beginning of the end” for the union, \
+                said Geert Wilders.";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, QuoteKind::Partial);
+    assert_eq!(found[0].2, some("Geert Wilders"));
+}
+
+#[test]
+fn a_quote_whose_sentence_goes_on_is_partial() {
+    let text = "“We’re extremely happy” about the decision, said RoseAnn DeMoro.";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, QuoteKind::Partial);
+    assert_eq!(found[0].2, some("RoseAnn DeMoro"));
+    // An attribution right after the marks is no continuation.
+    assert_eq!(quotes("“Go home” he said.")[0].1, QuoteKind::Direct);
+}
+
+#[test]
+fn a_quote_opening_in_lower_case_after_the_writers_words_is_partial() {
+    let text =
+        "Cruz said that “every word I said there is true. No one has disputed a word I said.”";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, QuoteKind::Partial);
+    assert_eq!(found[0].2, some("Cruz"));
+}
+
+#[test]
+fn a_sentence_opening_word_is_no_speaker() {
+    let text = "Wait, it gets better:\n\n“By law, the president sets the number every year.”";
+    assert_eq!(speakers(text), [None]);
+}
+
+#[test]
+fn he_is_the_person_a_sentence_names_acting_after_its_opening_phrase() {
+    let text = "“We need another referendum,” said Katy Barnett.\n\n\
+                Down the street, Mike McFadden also rejoiced amid a group of revellers.\n\n\
+                “I think no deal is the only deal,” he said.";
+    assert_eq!(
+        speakers(text),
+        [some("Katy Barnett"), some("Mike McFadden")]
+    );
+}
