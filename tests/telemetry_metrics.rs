@@ -295,8 +295,12 @@ async fn every_family_moves_with_the_calls_made() {
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
     abandoned.abort();
+    // The refusal and the call's code are counted at two places (the service and the layer
+    // around it), so wait for both rather than for the first.
+    let cancelled_calls = format!("docsift_requests_total{{{ANALYZE},code=\"CANCELLED\"}}");
     let after = scrape_until(metrics_port, "the abandoned call ends", |s| {
         s.get("docsift_refusals_total{reason=\"cancelled\"}") >= 1.0
+            && s.get(&cancelled_calls) >= 1.0
     })
     .await;
     assert_eq!(
