@@ -269,6 +269,9 @@ impl<'a, 't> Attributor<'a, 't> {
                     source: Source::Cue,
                 };
             }
+            if let Some(labelled) = self.labelled(quote) {
+                return labelled;
+            }
             return Attribution {
                 speaker: None,
                 cue: None,
@@ -315,12 +318,30 @@ impl<'a, 't> Attributor<'a, 't> {
                 cue: None,
                 source: Source::Continued,
             },
-            None => Attribution {
+            None => self.labelled(quote).unwrap_or(Attribution {
                 speaker: None,
                 cue: None,
                 source: Source::None,
-            },
+            }),
         }
+    }
+
+    /// A quote in a line that opens with its speaker ("Graham: Trump’s ‘Incredibly Hateful
+    /// Rhetoric’ …"): the label's name said it.
+    fn labelled(&self, quote: &Marked) -> Option<Attribution> {
+        let first = quote.first_span;
+        let label = super::speaker_label(self.doc.slice(first))?;
+        let start = self.token_at(first.begin);
+        let colon = self.token_at(first.begin + label.len());
+        let phrase = self
+            .backward_core(start, colon)
+            .filter(|p| !matches!(p, Phrase::Description(_)))?;
+        let who = self.resolve(&phrase, quote.span.begin)?;
+        Some(Attribution {
+            speaker: Some(who),
+            cue: None,
+            source: Source::Cue,
+        })
     }
 
     /// `X said: “…”`, `X said it was “…”`, `according to X, “…”`. The flag says whether the

@@ -3,9 +3,10 @@
 //! A mark opens or closes by what touches it, not only by its glyph: a mark after a space and
 //! before a word opens, one after a word and before a space or punctuation closes, so mixed
 //! marks (“… generations.") and straight marks pair as a reader pairs them; the glyph decides
-//! only when the context does not. Single marks are never read, so an apostrophe (don’t,
-//! Cambodia’s, ’90s, states’) can never open or close a quote; ‘nested’ single quotes stay
-//! inside the double quote around them. A quote left open at the end of its paragraph continues
+//! only when the context does not. Single marks (‘…’) delimit a quote only outside double ones,
+//! and only curly ones: ‘ opening before a letter after a space, ’ closing before a space or
+//! punctuation. So an apostrophe (don’t, Cambodia’s, states’) opens nothing, and ‘nested’ single
+//! quotes stay inside the double quote around them. A quote left open at the end of its paragraph continues
 //! into the next paragraph only if that paragraph opens with a mark (the news convention for a
 //! quote over several paragraphs); otherwise it ends with its paragraph. One pass over the text,
 //! with a nesting stack of bounded depth, so any input takes linear time.
@@ -27,6 +28,8 @@ pub struct Marked {
     /// The paragraph the quote closes in (index and span).
     pub last_paragraph: usize,
     pub last_span: Span,
+    /// Whether single marks (‘…’) delimit the quote rather than double ones.
+    pub single: bool,
 }
 
 /// The paragraphs as quotation reads them: the document's blank-line paragraphs, also cut at a
@@ -137,6 +140,14 @@ fn closes_before(next: Option<char>) -> bool {
     })
 }
 
+/// Whether a ’ closes a single-marked quote: after a word or punctuation, before a space,
+/// punctuation or the end, so that the apostrophe inside a word (don’t, Cambodia’s) never does.
+fn closes_single(prev: Option<char>, next: Option<char>) -> bool {
+    prev.is_some_and(|p| !p.is_whitespace())
+        && next.is_none_or(|n| !n.is_alphanumeric())
+        && !matches!(next, Some('’' | '\''))
+}
+
 fn role(c: char, prev: Option<char>, next: Option<char>, depth: usize) -> Role {
     let left = opens_after(prev) && next.is_some_and(|n| !n.is_whitespace());
     let right = prev.is_some_and(|p| !p.is_whitespace()) && closes_before(next);
@@ -174,9 +185,12 @@ pub fn find(doc: &Document, paragraphs: &[Span]) -> Vec<Marked> {
                     first_span: paragraphs[open.1],
                     last_paragraph: index - 1,
                     last_span: last,
+                    single: false,
                 });
             }
         }
+        // A single-marked quote open at the top level: its opening mark's offset.
+        let mut single: Option<usize> = None;
         let mut in_tag = false;
         let mut in_attribute = false;
         let mut prev: Option<char> = None;
@@ -203,9 +217,33 @@ pub fn find(doc: &Document, paragraphs: &[Span]) -> Vec<Marked> {
                 in_attribute = false;
                 continue;
             }
+            if depth == 0 && (c == '‘' || c == '’') {
+                match (single, c) {
+                    (None, '‘') if opens_after(before) && next.is_some_and(char::is_alphabetic) =>
+                    {
+                        single = Some(base + at);
+                    }
+                    (Some(begin), '’') if closes_single(before, next) => {
+                        single = None;
+                        quotes.push(Marked {
+                            span: Span::new(begin, base + at + c.len_utf8()),
+                            open_ended: false,
+                            first_paragraph: index,
+                            first_span: paragraph,
+                            last_paragraph: index,
+                            last_span: paragraph,
+                            single: true,
+                        });
+                    }
+                    _ => {}
+                }
+                continue;
+            }
             if !is_double_mark(c) {
                 continue;
             }
+            // Double marks inside single ones: the single mark was an apostrophe after all.
+            single = None;
             // An attribute value outside a tag: `href="…"`.
             if before == Some('=') {
                 continue;
@@ -234,6 +272,7 @@ pub fn find(doc: &Document, paragraphs: &[Span]) -> Vec<Marked> {
                             first_span: paragraphs[first],
                             last_paragraph: index,
                             last_span: paragraph,
+                            single: false,
                         });
                     }
                 }
@@ -249,6 +288,7 @@ pub fn find(doc: &Document, paragraphs: &[Span]) -> Vec<Marked> {
             first_span: paragraphs[open.1],
             last_paragraph: paragraphs.len() - 1,
             last_span: last,
+            single: false,
         });
     }
     quotes
@@ -296,6 +336,20 @@ mod tests {
             quoted("“They said ‘never’ and \"no\" to us,” he said."),
             ["“They said ‘never’ and \"no\" to us,”"]
         );
+    }
+
+    #[test]
+    fn single_marks_quote_outside_double_ones() {
+        assert_eq!(
+            quoted("DNC issues ‘deep and sincere apology’ to the states’ voters. Don’t."),
+            ["‘deep and sincere apology’"]
+        );
+        assert_eq!(
+            quoted("She said ‘yes “no” maybe’ later."),
+            ["“no”"],
+            "a double mark inside single ones makes the single mark an apostrophe"
+        );
+        assert_eq!(quoted("the ‘90s and ‘open"), Vec::<&str>::new());
     }
 
     #[test]

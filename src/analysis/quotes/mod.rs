@@ -33,7 +33,11 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
     let paragraphs = marks::paragraphs(doc);
     let marked: Vec<Marked> = marks::find(doc, &paragraphs)
         .into_iter()
-        .filter(|q| !is_markup(doc.slice(q.span)) && !is_transcript(doc.slice(q.span)))
+        .filter(|q| {
+            !is_markup(doc.slice(q.span))
+                && !is_transcript(doc.slice(q.span))
+                && !is_link(doc.slice(q.first_span))
+        })
         .collect();
     let partial: Vec<bool> = marked.iter().map(|q| is_partial(doc, q)).collect();
     let registry = names::Registry::build(doc);
@@ -47,8 +51,12 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
         } else {
             QuoteKind::Direct
         };
-        // A partial quote with no speech verb is a scare quote, a title or a nickname.
-        if partial
+        // A partial quote with no speech verb is a scare quote, a title or a nickname; so is a
+        // few words in single marks, which news keeps for headlines and words set apart. Not so
+        // in a line that opens with its speaker ("Ryan: ‘Anti-Semitic Images’ Have ‘No Place’").
+        let labelled = speaker_label(doc.slice(quote.first_span)).is_some();
+        if (partial || quote.single)
+            && !labelled
             && attribution.source != Source::Cue
             && inner(doc.slice(quote.span))
                 .split_whitespace()
@@ -57,7 +65,7 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
         {
             continue;
         }
-        if partial && is_title(doc.slice(quote.span)) {
+        if (partial || quote.single) && !labelled && is_title(doc.slice(quote.span)) {
             continue;
         }
         let basis = Basis {
@@ -167,6 +175,45 @@ fn is_markup(quoted: &str) -> bool {
         && (inner.contains(['/', '\\', '<', '>', '=', '{', '}', '@', '#', '_'])
             || inner.starts_with("http")
             || inner.starts_with("www."))
+}
+
+/// A line that links to other content ("READ MORE: ‘It becomes a nightmare’: …", "WATCH |
+/// …"): the quotes in it are another article's headline, not this one's words.
+fn is_link(paragraph: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "READ MORE",
+        "WATCH",
+        "RELATED",
+        "LISTEN",
+        "MORE",
+        "SEE ALSO",
+        "ALSO READ",
+        "VIDEO",
+        "PHOTOS",
+    ];
+    LABELS.iter().any(|label| {
+        paragraph.strip_prefix(label).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with([':', '|']) || rest.starts_with("—")
+        })
+    })
+}
+
+/// The speaker a line opens with, before a colon ("Graham: Trump’s ‘Incredibly Hateful
+/// Rhetoric’ …", "OK Gov Fallin: …"): one to five capitalised words, the headline convention
+/// and the interview's.
+pub(crate) fn speaker_label(paragraph: &str) -> Option<&str> {
+    let (label, rest) = paragraph.split_once(": ")?;
+    let words = label.split_whitespace().count();
+    // "The Latest: …" is a column's name, not a speaker.
+    let first = label.split_whitespace().next()?;
+    ((1..=5).contains(&words)
+        && !lexicon::is_determiner(first)
+        && !rest.trim_start().starts_with(is_mark)
+        && label
+            .split_whitespace()
+            .all(|w| w.starts_with(|c: char| c.is_uppercase())))
+    .then_some(label)
 }
 
 /// A transcript in marks ("WALLACE: … PENCE: …") is a dialogue, not one speaker's words.

@@ -358,3 +358,30 @@ fn he_is_the_person_a_sentence_names_acting_after_its_opening_phrase() {
         [some("Katy Barnett"), some("Mike McFadden")]
     );
 }
+
+#[test]
+fn a_headline_quote_in_single_marks_is_its_labels_speaker() {
+    let text = "Paul Ryan: FBI Decision on Clinton ‘Defies Explanation,’ Needs More Work.\n\n\
+                The speaker said on Tuesday the bureau had to explain itself.";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "‘Defies Explanation,’");
+    assert_eq!(found[0].1, QuoteKind::Partial);
+    assert_eq!(found[0].2, some("Paul Ryan"));
+}
+
+#[test]
+fn a_few_words_in_single_marks_without_a_cue_are_left_out() {
+    assert!(quotes("The ‘special relationship’ with Washington has held for decades.").is_empty());
+    assert!(quotes("‘Missing’ White Voters Might Help Trump.").is_empty());
+}
+
+#[test]
+fn quotes_in_a_line_linking_elsewhere_are_left_out() {
+    let text = "“We will look at it,” she said.\n\n\
+                READ MORE: ‘It becomes a nightmare’: the rise of the viral bomb threat\n\n\
+                WATCH: Mayor says “we are ready for the storm” as crews gather";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "“We will look at it,”");
+}
