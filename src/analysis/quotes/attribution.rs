@@ -748,6 +748,22 @@ impl<'a, 't> Attributor<'a, 't> {
                 {
                     return Some(self.name(run));
                 }
+                // "her statement read", "its report says": whoever the possessive names.
+                if range.end - start == 2 && lexicon::is_document_noun(self.word(start + 1)) {
+                    let antecedent = match self.word(start) {
+                        "his" | "His" => self.person_for("he"),
+                        "her" | "Her" => self.person_for("she"),
+                        "its" | "Its" | "their" | "Their" => self.last_group.as_ref(),
+                        _ => None,
+                    };
+                    if let Some(who) = antecedent {
+                        return Some(Who {
+                            span: Some(doc.tokens[start].span),
+                            pronoun: true,
+                            ..who.clone()
+                        });
+                    }
+                }
                 let span = span_of(doc, &(start..range.end));
                 let head = self.word(range.end - 1);
                 let group = lexicon::is_org_head(head);

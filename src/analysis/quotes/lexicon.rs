@@ -829,6 +829,14 @@ pub fn is_org_head(word: &str) -> bool {
                 | "organisation"
                 | "board"
                 | "union"
+                | "firm"
+                | "team"
+                | "club"
+                | "league"
+                | "bank"
+                | "airline"
+                | "railway"
+                | "hospital"
         )
     )
 }

@@ -385,3 +385,10 @@ fn quotes_in_a_line_linking_elsewhere_are_left_out() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "“We will look at it,”");
 }
+
+#[test]
+fn a_statement_speaks_for_whoever_its_possessive_names() {
+    let text = "On Saturday, Environment Minister Shannon Phillips cancelled the sessions.\n\n\
+                “I have heard stories of people afraid to attend,” her statement read.";
+    assert_eq!(speakers(text), [some("Shannon Phillips")]);
+}
