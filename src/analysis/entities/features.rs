@@ -5,11 +5,10 @@
 //! made and another when it is used. Every part is hashed once per token ([`prepare`]); the keys
 //! of a token are then mixed from those hashes without allocation.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use super::gazetteer::{GAZETTEER, LISTS, POSITIONS};
-use super::hash::{hash_str, key1, key2, mix};
+use super::hash::{KeyMap, hash_str, key1, key2, mix};
 use super::words::{self, WordClasses};
 use crate::analysis::text::{Document, is_invisible};
 
@@ -105,7 +104,7 @@ impl DocumentParts {
     /// Records the first pass's tags, so that the second pass sees how each word was tagged
     /// everywhere else in the document ("Siphan" after "Phay Siphan").
     pub(crate) fn set_first_pass(&mut self, tags: &[u8]) {
-        let mut counts: HashMap<u64, [u8; 5]> = HashMap::new();
+        let mut counts: KeyMap<[u8; 5]> = KeyMap::default();
         for (t, &tag) in self.tokens.iter().zip(tags) {
             if t.flags & (CAP | ALL_CAPS) != 0 && !t.headline {
                 let c = &mut counts.entry(t.lower).or_default()[type_of(tag)];
@@ -158,16 +157,26 @@ fn straighten(word: &str) -> std::borrow::Cow<'_, str> {
 
 /// Lower case with every digit as 0, so "1996" and "1997" share features.
 pub(crate) fn normalise(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect()
+    let mut out = String::new();
+    normalise_into(word, &mut out);
+    out
 }
 
-/// The word's shape: X for capitals, x for small letters, d for digits, other characters as
-/// they are; runs longer than two are cut to two ("Xxx", "dd-dd").
-fn shape(word: &str) -> String {
-    let mut out = String::new();
+/// [`normalise`] into a buffer, replacing what it held.
+fn normalise_into(word: &str, out: &mut String) {
+    out.clear();
+    out.extend(
+        word.chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c.is_ascii_digit() { '0' } else { c }),
+    );
+}
+
+/// Writes the word's shape into `out`, replacing what it held: X for capitals, x for small
+/// letters, d for digits, other characters as they are; runs longer than two are cut to two
+/// ("Xxx", "dd-dd").
+fn shape_into(word: &str, out: &mut String) {
+    out.clear();
     let mut last = '\0';
     let mut run = 0;
     for c in word.chars().take(24) {
@@ -193,7 +202,6 @@ fn shape(word: &str) -> String {
         }
         out.push(class);
     }
-    out
 }
 
 fn flags(word: &str) -> u16 {
@@ -239,31 +247,29 @@ fn flags(word: &str) -> u16 {
 pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     let n = doc.tokens.len();
     let mut tokens = Vec::with_capacity(n);
+    // One buffer for every token's normalised form and shape: no allocation per token.
+    let mut scratch = String::new();
     for index in 0..n {
         let text = &*straighten(doc.token_text(index));
-        let lower = normalise(text);
         let mut affixes = [0u64; 7];
-        let chars: Vec<(usize, char)> = text.char_indices().take(64).collect();
         let count = text.chars().count();
-        for k in 1..=3 {
-            if k < count {
-                let end = chars.get(k).map_or(text.len(), |&(at, _)| at);
-                affixes[k - 1] = hash_str(&text[..end]);
-            }
+        for (k, (end, _)) in text.char_indices().skip(1).take(3).enumerate() {
+            affixes[k] = hash_str(&text[..end]);
         }
-        let mut suffix_at = text.len();
         for (k, (at, _)) in text.char_indices().rev().take(4).enumerate() {
-            suffix_at = at;
             if k + 1 < count {
-                affixes[3 + k] = hash_str(&text[suffix_at..]);
+                affixes[3 + k] = hash_str(&text[at..]);
             }
         }
-        let _ = suffix_at;
-        let (word, lower) = (hash_str(text), hash_str(&lower));
+        let word = hash_str(text);
+        normalise_into(text, &mut scratch);
+        let lower = hash_str(&scratch);
+        shape_into(text, &mut scratch);
+        let shape = hash_str(&scratch);
         tokens.push(TokenParts {
             word,
             lower,
-            shape: hash_str(&shape(text)),
+            shape,
             affixes,
             flags: flags(text),
             gazetteer: 0,
@@ -309,7 +315,7 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     }
 
     // What the document says about each word.
-    let mut facts: HashMap<u64, u8> = HashMap::new();
+    let mut facts: KeyMap<u8> = KeyMap::default();
     for sentence in &sentences {
         let mut i = sentence.start;
         while i < sentence.end {
@@ -358,7 +364,8 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
 
 const BOUNDARY: u64 = 0x0b0b_0b0b;
 
-/// The keys that depend only on the text around token `i` of `sentence`.
+/// The keys of token `i` of `sentence` that do not depend on the tags being chosen: those of
+/// its text and, on the second pass, those of the first pass's tags.
 pub(crate) fn static_keys(
     parts: &DocumentParts,
     sentence: &Range<usize>,
@@ -366,11 +373,32 @@ pub(crate) fn static_keys(
     out: &mut Vec<u64>,
 ) {
     out.clear();
+    text_keys(parts, sentence, i, out);
+    if parts.second_pass {
+        first_pass_keys(parts, sentence, i, out);
+    }
+}
+
+/// Token `i + offset` when it is in `sentence`.
+fn neighbour<'p>(
+    parts: &'p DocumentParts,
+    sentence: &Range<usize>,
+    i: usize,
+    offset: isize,
+) -> Option<&'p TokenParts> {
+    let j = i as isize + offset;
+    (j >= sentence.start as isize && j < sentence.end as isize).then(|| &parts.tokens[j as usize])
+}
+
+/// Adds the keys that depend only on the text around token `i` of `sentence` to `out`.
+pub(crate) fn text_keys(
+    parts: &DocumentParts,
+    sentence: &Range<usize>,
+    i: usize,
+    out: &mut Vec<u64>,
+) {
     let t = &parts.tokens;
-    let at = |offset: isize| -> Option<&TokenParts> {
-        let j = i as isize + offset;
-        (j >= sentence.start as isize && j < sentence.end as isize).then(|| &t[j as usize])
-    };
+    let at = |offset: isize| neighbour(parts, sentence, i, offset);
     let lower = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.lower);
     let word = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.word);
     let shape = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.shape);
@@ -470,14 +498,12 @@ pub(crate) fn static_keys(
     }
     for (offset, template) in [(-1, 26), (1, 27)] {
         if let Some(p) = at(offset) {
-            let mut mask = p.gazetteer;
+            let mask = p.gazetteer;
             for list in 0..LISTS.len() {
                 if mask & (0b1111 << (list * POSITIONS)) != 0 {
                     out.push(key2(template, list as u64, cap));
                 }
             }
-            mask = 0;
-            let _ = mask;
         }
     }
 
@@ -491,24 +517,33 @@ pub(crate) fn static_keys(
         }
         out.push(key2(33, u64::from(me.document), context));
     }
+}
 
-    if parts.second_pass {
-        let first = |offset| at(offset).map_or(99, |p| u64::from(p.first));
-        out.push(key1(50, u64::from(me.first)));
-        out.push(key2(51, first(-1), u64::from(me.first)));
-        out.push(key2(52, u64::from(me.first), first(1)));
-        out.push(key2(53, u64::from(me.first), me.shape));
-        let total: u32 = me.elsewhere.iter().map(|&c| u32::from(c)).sum();
-        if total > 0 {
-            let best = (0..5)
-                .max_by_key(|&k| (me.elsewhere[k], std::cmp::Reverse(k)))
-                .expect("five types");
-            out.push(key2(54, best as u64, context));
-            out.push(key2(55, best as u64, u64::from(me.first)));
-            for (kind, &count) in me.elsewhere.iter().enumerate() {
-                if count > 0 {
-                    out.push(key2(56, kind as u64, cap));
-                }
+/// Adds the keys of the first pass's tags around token `i` of `sentence` to `out`.
+pub(crate) fn first_pass_keys(
+    parts: &DocumentParts,
+    sentence: &Range<usize>,
+    i: usize,
+    out: &mut Vec<u64>,
+) {
+    let me = &parts.tokens[i];
+    let context = u64::from(me.flags & (SENTENCE_START | CAPS_LINE));
+    let cap = u64::from(me.flags & CAP != 0);
+    let first = |offset| neighbour(parts, sentence, i, offset).map_or(99, |p| u64::from(p.first));
+    out.push(key1(50, u64::from(me.first)));
+    out.push(key2(51, first(-1), u64::from(me.first)));
+    out.push(key2(52, u64::from(me.first), first(1)));
+    out.push(key2(53, u64::from(me.first), me.shape));
+    let total: u32 = me.elsewhere.iter().map(|&c| u32::from(c)).sum();
+    if total > 0 {
+        let best = (0..5)
+            .max_by_key(|&k| (me.elsewhere[k], std::cmp::Reverse(k)))
+            .expect("five types");
+        out.push(key2(54, best as u64, context));
+        out.push(key2(55, best as u64, u64::from(me.first)));
+        for (kind, &count) in me.elsewhere.iter().enumerate() {
+            if count > 0 {
+                out.push(key2(56, kind as u64, cap));
             }
         }
     }
@@ -554,6 +589,12 @@ pub(crate) fn dynamic_keys(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn shape(word: &str) -> String {
+        let mut out = String::new();
+        shape_into(word, &mut out);
+        out
+    }
 
     #[test]
     fn shapes_collapse_long_runs() {

@@ -4,7 +4,34 @@
 //! hashed once per token and features are mixed from those hashes, which keeps tagging free of
 //! allocation. 64 bits make collisions between the few million features negligible.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 const K: u64 = 0x517c_c1b7_2722_0a95;
+
+/// A map keyed by a hash of this module (a word's [`hash_str`]): the key is spread already, so
+/// the map uses it as it is rather than hashing it again with SipHash, on every token.
+pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<AlreadyHashed>>;
+
+/// The hasher of [`KeyMap`]: passes a `u64` through.
+#[derive(Default)]
+pub(crate) struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 /// Hashes a string (FxHash over 8-byte words, then a final mix).
 pub(crate) fn hash_str(s: &str) -> u64 {

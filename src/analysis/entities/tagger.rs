@@ -6,11 +6,13 @@
 //! (see [`super::train`]), stored quantised in `models/ner.bin`, embedded in the binary and
 //! loaded once on first use.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::features::{self, CAP, DocumentParts, Role, TAGS, dynamic_keys, static_keys};
+use super::features::{
+    self, CAP, DocumentParts, Role, TAGS, dynamic_keys, first_pass_keys, static_keys, text_keys,
+};
+use super::hash::KeyMap;
 use crate::analysis::EntityType;
 use crate::analysis::text::Document;
 
@@ -87,7 +89,22 @@ fn next_role(parts: &DocumentParts, sentence: &Range<usize>, i: usize) -> Option
 
 /// Scores tags for a set of feature keys, and (while training) learns from a mistake.
 pub(crate) trait Scorer {
+    /// Adds the scores of `keys` to `scores`.
     fn score(&self, keys: &[u64], scores: &mut [f32; TAGS]);
+    /// The scores of the static keys of token `i` of `sentence`, which are left in `keys` for
+    /// [`Scorer::learn`].
+    fn static_scores(
+        &self,
+        parts: &DocumentParts,
+        sentence: &Range<usize>,
+        i: usize,
+        keys: &mut Vec<u64>,
+    ) -> [f32; TAGS] {
+        static_keys(parts, sentence, i, keys);
+        let mut scores = [0.0; TAGS];
+        self.score(keys, &mut scores);
+        scores
+    }
     fn learn(&mut self, _keys: &[u64], _gold: u8, _predicted: u8) {}
     /// Called once per token, so an averaging learner knows the time.
     fn tick(&mut self) {}
@@ -95,10 +112,20 @@ pub(crate) trait Scorer {
 
 /// A trained, quantised model: an open-addressing table from feature key to a row of weights.
 pub struct Model {
-    slots: Vec<u32>,
-    keys: Vec<u64>,
-    rows: Vec<i16>,
+    slots: Vec<Slot>,
+    rows: Vec<[i16; TAGS]>,
 }
+
+/// A place in the model's table: a feature key beside the number of its row (from 1; 0 marks
+/// an empty place). Together, so that finding a key reads one cache line, not two.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    row: u32,
+}
+
+/// How many keys [`Model::add`] looks up together.
+const BATCH: usize = 32;
 
 pub(crate) const MAGIC: &[u8; 8] = b"DSNER001";
 /// A file of two models: the first pass, then the second, which reads the first pass's tags.
@@ -112,12 +139,21 @@ impl Model {
             return None;
         }
         let n = reader.u32()? as usize;
-        let mut keys = Vec::with_capacity(n);
-        for _ in 0..n {
-            keys.push(reader.u64()?);
+        let capacity = (n * 2).next_power_of_two().max(2);
+        let mut slots = vec![Slot::default(); capacity];
+        for row in 1..=n {
+            let key = reader.u64()?;
+            let mut at = key as usize & (capacity - 1);
+            while slots[at].row != 0 {
+                at = (at + 1) & (capacity - 1);
+            }
+            slots[at] = Slot {
+                key,
+                row: u32::try_from(row).ok()?,
+            };
         }
-        let mut rows = vec![0i16; n * TAGS];
-        for row in rows.chunks_exact_mut(TAGS) {
+        let mut rows = vec![[0i16; TAGS]; n];
+        for row in &mut rows {
             let mut present = reader.u32()?;
             while present != 0 {
                 let tag = present.trailing_zeros() as usize;
@@ -125,52 +161,144 @@ impl Model {
                 *row.get_mut(tag)? = reader.u16()? as i16;
             }
         }
-        let capacity = (n * 2).next_power_of_two().max(2);
-        let mut slots = vec![0u32; capacity];
-        for (index, &key) in keys.iter().enumerate() {
-            let mut slot = key as usize & (capacity - 1);
-            while slots[slot] != 0 {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            slots[slot] = u32::try_from(index + 1).ok()?;
-        }
-        Some(Model { slots, keys, rows })
+        Some(Model { slots, rows })
     }
 
     /// Number of features with weights.
     pub fn features(&self) -> usize {
-        self.keys.len()
+        self.rows.len()
     }
 
-    fn row(&self, key: u64) -> Option<&[i16]> {
+    /// The number of the row of `key` (from 1), searching from its home slot; 0 when the model
+    /// has no such feature.
+    fn find(&self, key: u64) -> u32 {
         let mask = self.slots.len() - 1;
-        let mut slot = key as usize & mask;
+        let mut at = key as usize & mask;
         loop {
-            let index = self.slots[slot] as usize;
-            if index == 0 {
-                return None;
+            let slot = self.slots[at];
+            if slot.row == 0 || slot.key == key {
+                return slot.row;
             }
-            if self.keys[index - 1] == key {
-                return Some(&self.rows[(index - 1) * TAGS..index * TAGS]);
-            }
-            slot = (slot + 1) & mask;
+            at = (at + 1) & mask;
         }
     }
-}
 
-impl Scorer for &Model {
-    fn score(&self, keys: &[u64], scores: &mut [f32; TAGS]) {
-        let mut sum = [0i32; TAGS];
-        for &key in keys {
-            if let Some(row) = self.row(key) {
-                for (s, &w) in sum.iter_mut().zip(row) {
+    /// Adds the weights of `keys` to `sum`.
+    ///
+    /// A batch of keys is looked up in three sweeps: the home slot of each, then the search
+    /// from there, then the rows found. The reads of a sweep do not wait on one another, so
+    /// their cache misses overlap instead of following one after another; the table and rows
+    /// are far larger than the processor's caches.
+    fn add(&self, keys: &[u64], sum: &mut [i32; TAGS]) {
+        let mask = self.slots.len() - 1;
+        let mut rows = [0u32; BATCH];
+        for batch in keys.chunks(BATCH) {
+            let mut homes = [Slot::default(); BATCH];
+            for (home, &key) in homes.iter_mut().zip(batch) {
+                *home = self.slots[key as usize & mask];
+            }
+            let mut found = 0;
+            for (home, &key) in homes.iter().zip(batch) {
+                let row = if home.row == 0 || home.key == key {
+                    home.row
+                } else {
+                    self.find(key)
+                };
+                rows[found] = row;
+                found += usize::from(row != 0);
+            }
+            for &row in &rows[..found] {
+                for (s, &w) in sum.iter_mut().zip(&self.rows[row as usize - 1]) {
                     *s += i32::from(w);
                 }
             }
         }
+    }
+}
+
+/// A model scoring one document, with the scores of every token's static keys summed before
+/// decoding: they do not depend on the tags chosen, so decoding looks up only the few keys
+/// that do. It does not learn, so it leaves no keys for learning.
+pub(crate) struct PassScorer<'m> {
+    model: &'m Model,
+    /// The sums of each token's static keys, by token index.
+    statics: Vec<[i32; TAGS]>,
+}
+
+impl<'m> PassScorer<'m> {
+    /// Scores `parts` with `model`.
+    pub(crate) fn new(model: &'m Model, parts: &DocumentParts) -> PassScorer<'m> {
+        let mut statics = vec![[0; TAGS]; parts.tokens.len()];
+        let mut keys = Vec::with_capacity(128);
+        for sentence in &parts.sentences {
+            for i in sentence.clone() {
+                static_keys(parts, sentence, i, &mut keys);
+                model.add(&keys, &mut statics[i]);
+            }
+        }
+        PassScorer { model, statics }
+    }
+
+    /// The scorers of both passes over `parts`, before the first pass. A token's text keys
+    /// are the same in both passes, so they are built once and summed with both models; the
+    /// second scorer is complete once [`PassScorer::add_first_pass`] has added the rest.
+    fn for_both_passes(
+        models: &'m Models,
+        parts: &DocumentParts,
+    ) -> (PassScorer<'m>, PassScorer<'m>) {
+        let mut first = vec![[0; TAGS]; parts.tokens.len()];
+        let mut second = vec![[0; TAGS]; parts.tokens.len()];
+        let mut keys = Vec::with_capacity(128);
+        for sentence in &parts.sentences {
+            for i in sentence.clone() {
+                keys.clear();
+                text_keys(parts, sentence, i, &mut keys);
+                models.first.add(&keys, &mut first[i]);
+                models.second.add(&keys, &mut second[i]);
+            }
+        }
+        (
+            PassScorer {
+                model: &models.first,
+                statics: first,
+            },
+            PassScorer {
+                model: &models.second,
+                statics: second,
+            },
+        )
+    }
+
+    /// Adds the keys of the first pass's tags, once `parts` holds them, to the static sums.
+    fn add_first_pass(&mut self, parts: &DocumentParts) {
+        let mut keys = Vec::with_capacity(16);
+        for sentence in &parts.sentences {
+            for i in sentence.clone() {
+                keys.clear();
+                first_pass_keys(parts, sentence, i, &mut keys);
+                self.model.add(&keys, &mut self.statics[i]);
+            }
+        }
+    }
+}
+
+impl Scorer for PassScorer<'_> {
+    fn score(&self, keys: &[u64], scores: &mut [f32; TAGS]) {
+        let mut sum = [0; TAGS];
+        self.model.add(keys, &mut sum);
         for (s, total) in scores.iter_mut().zip(sum) {
             *s += total as f32;
         }
+    }
+
+    fn static_scores(
+        &self,
+        _parts: &DocumentParts,
+        _sentence: &Range<usize>,
+        i: usize,
+        _keys: &mut Vec<u64>,
+    ) -> [f32; TAGS] {
+        self.statics[i].map(|total| total as f32)
     }
 }
 
@@ -221,8 +349,7 @@ impl Models {
 
 fn empty() -> Model {
     Model {
-        slots: vec![0; 2],
-        keys: Vec::new(),
+        slots: vec![Slot::default(); 2],
         rows: Vec::new(),
     }
 }
@@ -273,14 +400,21 @@ pub fn tag_document_decoded(doc: &Document, models: &Models, decoding: Decoding)
             token.headline = true;
         }
     }
-    let run = |parts: &DocumentParts, model: &Model| match decoding {
-        Decoding::Greedy => decode(parts, &mut &*model, None),
-        Decoding::Beam(width) => decode_beam(parts, &model, width),
+    let run = |parts: &DocumentParts, mut scorer: PassScorer| match decoding {
+        Decoding::Greedy => decode(parts, &mut scorer, None),
+        Decoding::Beam(width) => decode_beam(parts, &scorer, width),
     };
-    let tags = run(&parts, &models.first);
+    let (first, mut second) = PassScorer::for_both_passes(models, &parts);
+    let tags = run(&parts, first);
     parts.set_first_pass(&tags);
-    let tags = run(&parts, &models.second);
+    second.add_first_pass(&parts);
+    let tags = run(&parts, second);
     spans(&tags)
+}
+
+/// Greedy tags for every sentence from one pass's model.
+pub(crate) fn tag_pass(parts: &DocumentParts, model: &Model) -> Vec<u8> {
+    decode(parts, &mut PassScorer::new(model, parts), None)
 }
 
 /// One partial tag sequence of the beam: the tag before its last (the last is kept beside it),
@@ -298,8 +432,8 @@ struct Hypothesis {
 pub(crate) fn decode_beam<S: Scorer>(parts: &DocumentParts, scorer: &S, width: usize) -> Vec<u8> {
     let width = width.max(1);
     let mut tags = vec![OUTSIDE; parts.tokens.len()];
-    let mut history: HashMap<u64, [u16; 5]> = HashMap::new();
-    let mut static_buffer = Vec::with_capacity(64);
+    let mut history: KeyMap<[u16; 5]> = KeyMap::default();
+    let mut static_buffer = Vec::with_capacity(128);
     let mut dynamic_buffer = Vec::with_capacity(16);
     // Per token of the sentence: the beam, and each hypothesis's tag.
     let mut beams: Vec<Vec<(Hypothesis, u8)>> = Vec::new();
@@ -315,9 +449,7 @@ pub(crate) fn decode_beam<S: Scorer>(parts: &DocumentParts, scorer: &S, width: u
         for i in sentence.clone() {
             let token = &parts.tokens[i];
             let capitalised = token.flags & (CAP | features::ALL_CAPS) != 0;
-            static_keys(parts, sentence, i, &mut static_buffer);
-            let mut base = [0f32; TAGS];
-            scorer.score(&static_buffer, &mut base);
+            let base = scorer.static_scores(parts, sentence, i, &mut static_buffer);
             let seen = if capitalised {
                 history.get(&token.lower)
             } else {
@@ -386,23 +518,21 @@ pub(crate) fn decode<S: Scorer>(
     gold: Option<&[u8]>,
 ) -> Vec<u8> {
     let mut tags = vec![OUTSIDE; parts.tokens.len()];
-    let mut history: HashMap<u64, [u16; 5]> = HashMap::new();
-    let mut static_buffer = Vec::with_capacity(64);
+    let mut history: KeyMap<[u16; 5]> = KeyMap::default();
+    let mut static_buffer = Vec::with_capacity(128);
     let mut dynamic_buffer = Vec::with_capacity(16);
     for sentence in &parts.sentences {
         let (mut previous, mut before_previous) = (OUTSIDE, OUTSIDE);
         for i in sentence.clone() {
             let token = &parts.tokens[i];
             let capitalised = token.flags & (CAP | features::ALL_CAPS) != 0;
-            static_keys(parts, sentence, i, &mut static_buffer);
             let seen = if capitalised {
                 history.get(&token.lower)
             } else {
                 None
             };
             dynamic_keys(token, previous, before_previous, seen, &mut dynamic_buffer);
-            let mut scores = [0f32; TAGS];
-            scorer.score(&static_buffer, &mut scores);
+            let mut scores = scorer.static_scores(parts, sentence, i, &mut static_buffer);
             scorer.score(&dynamic_buffer, &mut scores);
             let last = i + 1 == sentence.end;
             let following = next_role(parts, sentence, i);

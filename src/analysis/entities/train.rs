@@ -114,7 +114,7 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32, folds: usize) -> (
         let (bytes, _) = train_pass(&prepared, &train_on, epochs, prune, &mut Vec::new());
         let model = Model::from_bytes(&bytes).expect("a model just written reads back");
         for d in (0..prepared.len()).filter(|d| d % folds == fold) {
-            first_pass[d] = tagger::decode(&prepared[d].0, &mut &model, None);
+            first_pass[d] = tagger::tag_pass(&prepared[d].0, &model);
         }
     }
     let all: Vec<usize> = (0..prepared.len()).collect();
