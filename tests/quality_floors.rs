@@ -131,5 +131,5 @@ fn partial_quotes_on_polnear_dev_hold_their_floors() {
     };
     let (precision, recall) = overlap_scores(&result);
     assert!(precision >= 0.93, "partial quote precision {precision:.4}");
-    assert!(recall >= 0.80, "partial quote recall {recall:.4}");
+    assert!(recall >= 0.83, "partial quote recall {recall:.4}");
 }
