@@ -103,6 +103,10 @@ pub async fn serve(
     listener: Listener,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    // The tables load beside start-up, not in the first caller's time.
+    let _ = std::thread::Builder::new()
+        .name("docsift-warm-up".into())
+        .spawn(analysis::warm_up);
     serve_with(settings, listener, shutdown, analysis::analyze).await
 }
 

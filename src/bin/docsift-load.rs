@@ -58,6 +58,25 @@ struct Args {
     /// process) twice a second and report its start, peak and end.
     #[arg(long)]
     watch_pid: Option<u32>,
+    /// Unary mode: send this metadata with every call, as KEY=VALUE (repeatable), e.g. a
+    /// `traceparent` to measure what joining a caller's trace costs.
+    #[arg(long, value_parser = parse_metadata)]
+    metadata: Vec<(tonic::metadata::AsciiMetadataKey, tonic::metadata::AsciiMetadataValue)>,
+}
+
+fn parse_metadata(
+    pair: &str,
+) -> Result<(tonic::metadata::AsciiMetadataKey, tonic::metadata::AsciiMetadataValue), String> {
+    let (key, value) = pair
+        .split_once('=')
+        .ok_or_else(|| format!("--metadata {pair:?}: expected KEY=VALUE"))?;
+    let key = key
+        .parse()
+        .map_err(|e| format!("--metadata key {key:?}: {e}"))?;
+    let value = value
+        .parse()
+        .map_err(|e| format!("--metadata value {value:?}: {e}"))?;
+    Ok((key, value))
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -155,6 +174,7 @@ async fn main() -> Result<(), BoxError> {
         let (texts, tally, counter) = (texts.clone(), tally.clone(), counter.clone());
         let (mode, distinct, max) = (args.mode, args.distinct, args.max_requests);
         let rate = args.rate;
+        let metadata = args.metadata.clone();
         tasks.push(tokio::spawn(async move {
             let next = move || {
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -162,7 +182,7 @@ async fn main() -> Result<(), BoxError> {
             };
             let pace = (rate > 0.0).then_some((started, rate));
             match mode {
-                Mode::Unary => unary(client, next, tally, pace).await,
+                Mode::Unary => unary(client, next, tally, pace, &metadata).await,
                 Mode::Stream => stream(client, next, tally).await,
             }
         }));
@@ -226,6 +246,7 @@ async fn unary(
     mut next: impl FnMut() -> Option<AnalyzeRequest>,
     tally: Arc<Mutex<Tally>>,
     pace: Option<(Instant, f64)>,
+    metadata: &[(tonic::metadata::AsciiMetadataKey, tonic::metadata::AsciiMetadataValue)],
 ) {
     while let Some(request) = next() {
         if let Some((started, rate)) = pace {
@@ -237,6 +258,10 @@ async fn unary(
             tokio::time::sleep_until((started + Duration::from_secs_f64(n / rate)).into()).await;
         }
         let bytes = request.document.as_ref().map_or(0, |d| d.text.len()) as u64;
+        let mut request = tonic::Request::new(request);
+        for (key, value) in metadata {
+            request.metadata_mut().insert(key.clone(), value.clone());
+        }
         let start = Instant::now();
         let result = client.analyze(request).await;
         let latency = start.elapsed();

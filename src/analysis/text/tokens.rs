@@ -85,8 +85,9 @@ pub fn tokenize(text: &str, base: usize, out: &mut Vec<Span>) {
     }
 }
 
-/// Splits one whitespace-free chunk `text[begin..end]`: dashes inside it ("word—word") and a
-/// slash before a capital separate tokens (a loop, not recursion, so a long run of dashes cannot exhaust the stack).
+/// Splits one whitespace-free chunk `text[begin..end]`: dashes inside it ("word—word"), a comma
+/// not between digits and a slash before a capital separate tokens (a loop, not recursion, so a
+/// long run of dashes cannot exhaust the stack).
 fn split_chunk(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<Span>) {
     let mut part = begin;
     let chunk = &text[begin..end];
@@ -102,10 +103,15 @@ fn split_chunk(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<
                 .next()
                 .is_some_and(char::is_uppercase)
     };
-    for (at, c) in chunk
-        .char_indices()
-        .filter(|&(at, c)| is_dash(c) || c == '/' && joins_names(at))
-    {
+    // A comma separates words even with no space after it ("Belkacemi,60"), but not digits
+    // ("1,000").
+    let parts_words = |at: usize| {
+        !(chunk[..at].chars().next_back().is_some_and(|c| c.is_ascii_digit())
+            && chunk[at + 1..].chars().next().is_some_and(|c| c.is_ascii_digit()))
+    };
+    for (at, c) in chunk.char_indices().filter(|&(at, c)| {
+        is_dash(c) || c == '/' && joins_names(at) || c == ',' && parts_words(at)
+    }) {
         let dash = begin + at;
         if dash > part {
             split_part(text, part, dash, base, out);
@@ -312,6 +318,26 @@ mod tests {
                 "1/2",
                 "on",
                 "08/26/96"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comma_without_a_space_separates_words_but_not_digits() {
+        assert_eq!(
+            tokens("Khaled Belkacemi,60, paid 1,000 dollars,a lot"),
+            [
+                "Khaled",
+                "Belkacemi",
+                ",",
+                "60",
+                ",",
+                "paid",
+                "1,000",
+                "dollars",
+                ",",
+                "a",
+                "lot"
             ]
         );
     }
