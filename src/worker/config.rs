@@ -64,8 +64,9 @@ pub struct WorkArgs {
     /// Documents asked for in one pull request.
     #[arg(long, env = "DOCSIFT_NATS_BATCH", default_value_t = 32)]
     pub batch: usize,
-    /// Documents this worker holds at once (pulled, not yet acknowledged); 0 means four per
-    /// analysis thread. At most --max-in-flight.
+    /// Documents this worker holds at once (pulled, not yet acknowledged); 0 means two batches
+    /// (one analysed while the other is published), and at least four per analysis thread. At
+    /// most --max-in-flight.
     #[arg(long, env = "DOCSIFT_NATS_IN_FLIGHT", default_value_t = 0)]
     pub in_flight: usize,
     /// How long a delivered document may stay unacknowledged before JetStream gives it to
@@ -120,7 +121,9 @@ impl WorkArgs {
             ));
         }
         let in_flight = match self.in_flight {
-            0 => (serve.workers * 4).min(serve.max_in_flight),
+            0 => (self.batch * 2)
+                .max(serve.workers * 4)
+                .min(serve.max_in_flight),
             n if n > serve.max_in_flight => {
                 return Err(invalid(
                     "in-flight",
@@ -177,7 +180,10 @@ mod tests {
         let settings = parse(&[]).expect("defaults are valid");
         assert_eq!(settings.queue.stream, "DOCSIFT");
         assert_eq!(settings.durable, "docsift-workers");
-        assert_eq!(settings.in_flight, settings.serve.workers * 4);
+        assert_eq!(
+            settings.in_flight,
+            (2 * settings.batch).max(settings.serve.workers * 4)
+        );
     }
 
     #[test]

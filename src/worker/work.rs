@@ -17,7 +17,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_nats::HeaderMap;
+use async_nats::jetstream::consumer::pull::{Batch, BatchError};
+use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::{self, AckKind};
+use futures::future::join_all;
 use futures::{FutureExt, StreamExt};
 use prost::Message as _;
 use tokio::sync::Semaphore;
@@ -132,6 +135,7 @@ pub async fn work_with(
 
     let mut attempt = 0;
     let slots = Arc::new(Semaphore::new(settings.in_flight));
+    let pull_size = settings.batch.min(settings.in_flight);
     let mut in_flight = JoinSet::new();
     while !draining.is_cancelled() {
         let consumer = match prepare(&job.context, &settings).await {
@@ -157,50 +161,28 @@ pub async fn work_with(
         );
         // Pulls only as many documents as there are free slots, so that every document this
         // worker has been given is being analysed: a drain has nothing waiting to give back.
+        // A pull waits for a whole batch of free slots; with the default window of two
+        // batches, one batch is analysed while the one before it is published and acked.
         loop {
             while in_flight.try_join_next().is_some() {}
-            let first = tokio::select! {
-                permit = Arc::clone(&slots).acquire_owned() => {
-                    permit.expect("the semaphore is never closed")
+            let mut permits = tokio::select! {
+                permits = Arc::clone(&slots).acquire_many_owned(pull_size as u32) => {
+                    permits.expect("the semaphore is never closed")
                 }
                 () = draining.cancelled() => break,
             };
-            let mut permits = vec![first];
-            while permits.len() < settings.batch {
-                match Arc::clone(&slots).try_acquire_owned() {
-                    Ok(permit) => permits.push(permit),
-                    Err(_) => break,
-                }
-            }
-            let pulled = consumer
-                .batch()
-                .max_messages(permits.len())
-                .expires(PULL_EXPIRES)
-                .messages()
-                .await;
-            let mut messages = match pulled {
-                Ok(messages) => messages,
-                Err(error) => {
-                    warn!(%error, "pulling documents");
-                    break;
-                }
-            };
-            let mut failed = false;
-            while let Some(message) = messages.next().await {
-                match message {
-                    Ok(message) => {
-                        let permit = permits.pop().expect("no more messages than permits");
-                        let job = Arc::clone(&job);
-                        in_flight.spawn(async move {
-                            job.handle(message).await;
-                            drop(permit);
-                        });
-                    }
-                    Err(error) => {
-                        warn!(%error, "pulling documents");
-                        failed = true;
-                    }
-                }
+            let (messages, failed) = pull(&consumer, pull_size).await;
+            if !messages.is_empty() {
+                let held = permits
+                    .split(messages.len())
+                    .expect("no more messages than permits");
+                // The slots of documents not delivered are free again.
+                drop(permits);
+                let job = Arc::clone(&job);
+                in_flight.spawn(async move {
+                    job.handle(messages).await;
+                    drop(held);
+                });
             }
             if failed && !draining.is_cancelled() {
                 // Set the stream and consumer up again (they may be gone), after a pause.
@@ -254,6 +236,54 @@ async fn prepare(
     .await
 }
 
+/// Pulls up to `count` documents: those the stream holds now, or, when it holds none, the first
+/// to arrive within [`PULL_EXPIRES`]. It never waits for a batch to fill, so a document that
+/// arrives alone is not held back. Says also whether the pull failed.
+async fn pull(
+    consumer: &jetstream::consumer::PullConsumer,
+    count: usize,
+) -> (Vec<jetstream::Message>, bool) {
+    let available = consumer
+        .fetch()
+        .max_messages(count)
+        .expires(PULL_EXPIRES)
+        .messages()
+        .await;
+    let (messages, failed) = receive(available).await;
+    if !messages.is_empty() || failed {
+        return (messages, failed);
+    }
+    let next = consumer
+        .batch()
+        .max_messages(1)
+        .expires(PULL_EXPIRES)
+        .messages()
+        .await;
+    receive(next).await
+}
+
+/// Every document of a pull, and whether the pull failed.
+async fn receive(pulled: Result<Batch, BatchError>) -> (Vec<jetstream::Message>, bool) {
+    let mut batch = match pulled {
+        Ok(batch) => batch,
+        Err(error) => {
+            warn!(%error, "pulling documents");
+            return (Vec::new(), true);
+        }
+    };
+    let (mut messages, mut failed) = (Vec::new(), false);
+    while let Some(message) = batch.next().await {
+        match message {
+            Ok(message) => messages.push(message),
+            Err(error) => {
+                warn!(%error, "pulling documents");
+                failed = true;
+            }
+        }
+    }
+    (messages, failed)
+}
+
 /// What every document's handling shares.
 struct Job {
     context: jetstream::Context,
@@ -266,21 +296,51 @@ struct Job {
 }
 
 impl Job {
-    /// Analyses one document, publishes the analysis, and acks, terms or naks the document.
-    async fn handle(&self, message: jetstream::Message) {
-        let (sequence, delivered) = message
-            .info()
-            .map_or((0, 1), |info| (info.stream_sequence, info.delivered));
-        let published = match AssertUnwindSafe(self.analyze(&message))
-            .catch_unwind()
-            .await
-        {
-            Ok(Ok((response, result_id))) => self.publish(response, &result_id).await,
+    /// Analyses a batch of documents on the pool, publishes all their analyses and only then
+    /// waits for JetStream's confirmations, all together; each document is acked once its own
+    /// analysis is confirmed, or else dead-lettered or put back. Publishing and acknowledging
+    /// a batch at once lets the NATS client write it in a few writes, not two per document.
+    async fn handle(&self, messages: Vec<jetstream::Message>) {
+        let analysed = join_all(messages.iter().map(|message| self.analyze_caught(message))).await;
+        let mut sent = Vec::with_capacity(messages.len());
+        for analysis in analysed {
+            sent.push(match analysis {
+                Ok((response, result_id)) => self.send_analysis(response, &result_id).await,
+                Err(failure) => Err(failure),
+            });
+        }
+        join_all(messages.iter().zip(sent).map(|(message, sent)| async move {
+            let published = match sent {
+                Ok(confirmation) => confirmed(&self.out_subject, confirmation)
+                    .await
+                    .map_err(Failure::Transient),
+                Err(failure) => Err(failure),
+            };
+            self.settle(message, published).await;
+        }))
+        .await;
+    }
+
+    /// Analyses a document, a panic included among the failures.
+    async fn analyze_caught(
+        &self,
+        message: &jetstream::Message,
+    ) -> Result<(proto::AnalyzeResponse, String), Failure> {
+        match AssertUnwindSafe(self.analyze(message)).catch_unwind().await {
+            Ok(Ok(analysis)) => Ok(analysis),
             Ok(Err(error)) => Err(error.into()),
             Err(_) => Err(Failure::Document(ServiceError::Internal(
                 "panic while building the response".into(),
             ))),
-        };
+        }
+    }
+
+    /// Acks a document whose analysis is published; terms one that cannot be analysed, once it
+    /// is in the dead-letter subject; naks one the queue failed, for a later delivery.
+    async fn settle(&self, message: &jetstream::Message, published: Result<(), Failure>) {
+        let (sequence, delivered) = message
+            .info()
+            .map_or((0, 1), |info| (info.stream_sequence, info.delivered));
         let acked = match published {
             Ok(()) => message.ack().await,
             Err(Failure::Transient(reason)) if delivered < self.max_deliver => {
@@ -295,10 +355,7 @@ impl Job {
                         "gave up after {delivered} deliveries: {reason}"
                     )),
                 };
-                match self
-                    .dead_letter(&message, &error, sequence, delivered)
-                    .await
-                {
+                match self.dead_letter(message, &error, sequence, delivered).await {
                     Ok(()) => {
                         warn!(sequence, %error, "document sent to the dead-letter subject");
                         message.ack_with(AckKind::Term).await
@@ -345,17 +402,18 @@ impl Job {
         Ok((response, result_id))
     }
 
-    /// Publishes an analysis and waits for JetStream to store it (or to say it has it already).
-    async fn publish(
+    /// Publishes an analysis; the confirmation that JetStream has stored it (or has it already)
+    /// is awaited apart.
+    async fn send_analysis(
         &self,
         response: proto::AnalyzeResponse,
         result_id: &str,
-    ) -> Result<(), Failure> {
+    ) -> Result<PublishAckFuture, Failure> {
         let mut headers = HeaderMap::new();
         headers.insert(queue::CONTENT_TYPE, queue::PROTOBUF);
         headers.insert(queue::MSG_ID, result_id);
         let payload = response.encode_to_vec().into();
-        self.confirm(&self.out_subject, headers, payload)
+        self.send(&self.out_subject, headers, payload)
             .await
             .map_err(Failure::Transient)
     }
@@ -398,16 +456,31 @@ impl Job {
         headers: HeaderMap,
         payload: bytes::Bytes,
     ) -> Result<(), String> {
-        let ack = self
-            .context
+        let confirmation = self.send(subject, headers, payload).await?;
+        confirmed(subject, confirmation).await
+    }
+
+    /// Hands a message to the connection to publish; returns the pending acknowledgement.
+    async fn send(
+        &self,
+        subject: &str,
+        headers: HeaderMap,
+        payload: bytes::Bytes,
+    ) -> Result<PublishAckFuture, String> {
+        self.context
             .publish_with_headers(subject.to_owned(), headers, payload)
             .await
-            .map_err(|e| format!("publish to {subject}: {e}"))?
-            .await
-            .map_err(|e| format!("publish to {subject} not confirmed: {e}"))?;
-        if ack.duplicate {
-            debug!(subject, sequence = ack.sequence, "already published");
-        }
-        Ok(())
+            .map_err(|e| format!("publish to {subject}: {e}"))
     }
+}
+
+/// Waits for JetStream to confirm a publish to `subject`.
+async fn confirmed(subject: &str, confirmation: PublishAckFuture) -> Result<(), String> {
+    let ack = confirmation
+        .await
+        .map_err(|e| format!("publish to {subject} not confirmed: {e}"))?;
+    if ack.duplicate {
+        debug!(subject, sequence = ack.sequence, "already published");
+    }
+    Ok(())
 }
