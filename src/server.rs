@@ -103,11 +103,16 @@ pub async fn serve(
     listener: Listener,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    // The tables load beside start-up, not in the first caller's time.
+    warm_up_beside();
+    serve_with(settings, listener, shutdown, analysis::analyze).await
+}
+
+/// Reads the analysis tables on a thread of its own, so that they load beside start-up and not
+/// in the first caller's time.
+pub(crate) fn warm_up_beside() {
     let _ = std::thread::Builder::new()
         .name("docsift-warm-up".into())
         .spawn(analysis::warm_up);
-    serve_with(settings, listener, shutdown, analysis::analyze).await
 }
 
 /// [`serve`] with another analysis function (tests use this to simulate slow or failing work).

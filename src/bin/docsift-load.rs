@@ -61,12 +61,16 @@ struct Args {
     /// Unary mode: send this metadata with every call, as KEY=VALUE (repeatable), e.g. a
     /// `traceparent` to measure what joining a caller's trace costs.
     #[arg(long, value_parser = parse_metadata)]
-    metadata: Vec<(tonic::metadata::AsciiMetadataKey, tonic::metadata::AsciiMetadataValue)>,
+    metadata: Vec<Metadata>,
 }
 
-fn parse_metadata(
-    pair: &str,
-) -> Result<(tonic::metadata::AsciiMetadataKey, tonic::metadata::AsciiMetadataValue), String> {
+/// One metadata entry a call carries.
+type Metadata = (
+    tonic::metadata::AsciiMetadataKey,
+    tonic::metadata::AsciiMetadataValue,
+);
+
+fn parse_metadata(pair: &str) -> Result<Metadata, String> {
     let (key, value) = pair
         .split_once('=')
         .ok_or_else(|| format!("--metadata {pair:?}: expected KEY=VALUE"))?;
@@ -246,7 +250,7 @@ async fn unary(
     mut next: impl FnMut() -> Option<AnalyzeRequest>,
     tally: Arc<Mutex<Tally>>,
     pace: Option<(Instant, f64)>,
-    metadata: &[(tonic::metadata::AsciiMetadataKey, tonic::metadata::AsciiMetadataValue)],
+    metadata: &[Metadata],
 ) {
     while let Some(request) = next() {
         if let Some((started, rate)) = pace {

@@ -82,6 +82,7 @@ pub async fn work(
     listener: Listener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), WorkError> {
+    crate::server::warm_up_beside();
     work_with(settings, listener, shutdown, analysis::analyze).await
 }
 

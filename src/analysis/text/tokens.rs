@@ -106,12 +106,19 @@ fn split_chunk(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<
     // A comma separates words even with no space after it ("Belkacemi,60"), but not digits
     // ("1,000").
     let parts_words = |at: usize| {
-        !(chunk[..at].chars().next_back().is_some_and(|c| c.is_ascii_digit())
-            && chunk[at + 1..].chars().next().is_some_and(|c| c.is_ascii_digit()))
+        !(chunk[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit())
+            && chunk[at + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit()))
     };
-    for (at, c) in chunk.char_indices().filter(|&(at, c)| {
-        is_dash(c) || c == '/' && joins_names(at) || c == ',' && parts_words(at)
-    }) {
+    for (at, c) in chunk
+        .char_indices()
+        .filter(|&(at, c)| is_dash(c) || c == '/' && joins_names(at) || c == ',' && parts_words(at))
+    {
         let dash = begin + at;
         if dash > part {
             split_part(text, part, dash, base, out);
