@@ -112,7 +112,7 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    assert!(speakers >= 0.88, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.89, "speaker accuracy {speakers:.4}");
 }
 
 /// Quote precision and recall on overlapping spans.

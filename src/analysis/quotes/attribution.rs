@@ -391,8 +391,17 @@ impl<'a, 't> Attributor<'a, 't> {
     }
 
     /// The token after an opening phrase's comma ("On July 6, 2015, Sanders ..."): the first
-    /// comma not followed by a number.
+    /// comma not followed by a number. An opening adverb is one word, with or without its
+    /// comma ("Yet it was Foster who ...", "Still, Foster ...").
     fn after_intro(&self, lo: usize, hi: usize) -> Option<usize> {
+        if lexicon::is_opening_adverb(self.word(lo)) {
+            let next = lo + 1;
+            return Some(if next < hi && self.word(next) == "," {
+                next + 1
+            } else {
+                next
+            });
+        }
         (lo..hi.min(lo + 30))
             .find(|&i| {
                 self.word(i) == ","

@@ -929,6 +929,50 @@ pub fn is_intro_word(word: &str) -> bool {
     )
 }
 
+/// Opening words that stand alone before a sentence's subject, with or without a comma ("Yet
+/// Foster …", "Still, Foster …"), unlike an opening preposition, whose phrase runs to a comma.
+pub fn is_opening_adverb(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some(
+            "yet"
+                | "but"
+                | "and"
+                | "so"
+                | "still"
+                | "now"
+                | "then"
+                | "also"
+                | "however"
+                | "meanwhile"
+                | "indeed"
+                | "instead"
+                | "later"
+                | "earlier"
+                | "again"
+                | "separately"
+                | "today"
+                | "yesterday"
+                | "moreover"
+                | "furthermore"
+                | "thus"
+                | "therefore"
+                | "nevertheless"
+                | "nonetheless"
+                | "finally"
+                | "overall"
+                | "ultimately"
+                | "recently"
+                | "previously"
+                | "otherwise"
+                | "additionally"
+                | "likewise"
+                | "similarly"
+        )
+    )
+}
+
 /// Day names, so that "Chin Malin on Thursday said" reads as "Chin Malin said".
 pub fn is_day(word: &str) -> bool {
     matches!(
