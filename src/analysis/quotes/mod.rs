@@ -54,9 +54,13 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
         // A partial quote with no speech verb is a scare quote, a title or a nickname; so is a
         // few words in single marks, which news keeps for headlines and words set apart. Not so
         // in a line that opens with its speaker ("Ryan: ‘Anti-Semitic Images’ Have ‘No Place’").
+        // A headline, though, quotes in single marks (the news convention), and in a headline
+        // written in title case capitals say nothing of a title.
         let labelled = speaker_label(doc.slice(quote.first_span)).is_some();
+        let headline = quote.single && is_headline(doc, quote);
         if (partial || quote.single)
             && !labelled
+            && !headline
             && attribution.source != Source::Cue
             && inner(doc.slice(quote.span))
                 .split_whitespace()
@@ -65,7 +69,11 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
         {
             continue;
         }
-        if (partial || quote.single) && !labelled && is_title(doc.slice(quote.span)) {
+        if (partial || quote.single)
+            && !labelled
+            && !(headline && is_title_case(doc.slice(quote.first_span)))
+            && is_title(doc.slice(quote.span))
+        {
             continue;
         }
         let basis = Basis {
@@ -279,6 +287,34 @@ fn sentence_goes_on(doc: &Document, quote: &Marked, inner: &str) -> bool {
         && lexicon::pronoun(word).is_none()
         && !lexicon::is_speech_verb(word)
         && !matches!(word, "and" | "or")
+}
+
+/// Whether a quote is in the document's headline: its first paragraph, one line of at most
+/// [`HEADLINE_WORDS`] words.
+fn is_headline(doc: &Document, quote: &Marked) -> bool {
+    let line = doc.slice(quote.first_span);
+    quote.first_paragraph == 0
+        && !line.contains('\n')
+        && line.split_whitespace().nth(HEADLINE_WORDS).is_none()
+}
+
+/// The longest headline, in words.
+const HEADLINE_WORDS: usize = 30;
+
+/// Whether a line is written in title case: all but at most one of its words of four letters
+/// or more open with a capital ("Ted Cruz Is A ‘Natural Born Citizen,’ Board Of Election
+/// Finds"), and there are at least three such words.
+fn is_title_case(line: &str) -> bool {
+    let long: Vec<&str> = line
+        .split_whitespace()
+        .map(|w| w.trim_start_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().take_while(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    let lower = long
+        .iter()
+        .filter(|w| w.starts_with(char::is_lowercase))
+        .count();
+    long.len() >= 3 && lower <= 1
 }
 
 /// A title, a name or a nickname in marks: a few words, all capitalised ("Face the Nation").

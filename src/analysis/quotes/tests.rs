@@ -372,8 +372,20 @@ fn a_headline_quote_in_single_marks_is_its_labels_speaker() {
 
 #[test]
 fn a_few_words_in_single_marks_without_a_cue_are_left_out() {
-    assert!(quotes("The ‘special relationship’ with Washington has held for decades.").is_empty());
-    assert!(quotes("‘Missing’ White Voters Might Help Trump.").is_empty());
+    let text = "Talks resume.\n\n\
+                The ‘special relationship’ with Washington has held for decades.";
+    assert!(quotes(text).is_empty());
+}
+
+#[test]
+fn a_headline_quotes_in_single_marks() {
+    let found = quotes("Ted Cruz Is A ‘Natural Born Citizen,’ Board Of Election Finds.");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "‘Natural Born Citizen,’");
+    // In a headline written in sentence case, capitals in marks are a title's.
+    assert!(
+        quotes("Bradley Cooper upset ‘American Sniper’ fans by attending the rally.").is_empty()
+    );
 }
 
 #[test]
