@@ -16,7 +16,7 @@ import argparse
 import importlib.util
 from collections import Counter, defaultdict
 
-MIN_COUNT = 60
+MIN_COUNT = 180
 FOLDS = 5
 
 

@@ -127,8 +127,11 @@ impl<'a, 't> Attributor<'a, 't> {
             let attribution = self.attribute(quote, partial[index], previous, next);
             if let Some(who) = &attribution.speaker {
                 self.remember(who.clone());
-                if attribution.source == Source::Cue && (who.person || who.group || !partial[index])
-                {
+                // A quote that continues gives the floor to whoever it continues: the person
+                // the paragraph introduced keeps it for the paragraphs after.
+                let cued = attribution.source == Source::Cue
+                    && (who.person || who.group || !partial[index]);
+                if cued || attribution.source == Source::Continued {
                     self.set_speaker(who);
                 }
             }
@@ -152,6 +155,23 @@ impl<'a, 't> Attributor<'a, 't> {
         self.doc.tokens.partition_point(|t| t.span.begin < offset)
     }
 
+    /// Whether a verb may follow token `i` as its subject's end: a personal or relative
+    /// pronoun, an appositive's comma, or a capitalised word inside a sentence ("he remarks",
+    /// "the report, which notes", "Foster notes"; not "Trump's remarks", "her opening remarks"
+    /// or "Harsh comments are …" opening a sentence).
+    fn is_subject_end(&self, i: usize) -> bool {
+        let w = self.word(i);
+        let opens_sentence = self
+            .doc
+            .sentences
+            .binary_search_by_key(&i, |s| s.tokens.start)
+            .is_ok();
+        let inside = i > 0 && !self.is_stop(i - 1) && !opens_sentence;
+        matches!(lexicon::pronoun(w), Some(Pronoun::Person | Pronoun::Group))
+            || matches!(w, "who" | "which" | "that" | ",")
+            || inside && is_capitalised(w) && !lexicon::is_determiner(w)
+    }
+
     /// Whether token `i` ends a sentence: a full stop before a capitalised word, a mark or the
     /// end, not one inside "(D-Wis.)".
     fn is_stop(&self, i: usize) -> bool {
@@ -168,7 +188,8 @@ impl<'a, 't> Attributor<'a, 't> {
     fn is_speech_verb(&self, i: usize) -> bool {
         let w = self.word(i);
         (!is_capitalised(w) || w == "According")
-            && lexicon::is_speech_verb(w)
+            && (lexicon::is_speech_verb(w)
+                || lexicon::is_noun_too(w) && i > 0 && self.is_subject_end(i - 1))
             && (w != "according"
                 || self.doc.tokens.get(i + 1).is_some() && self.word(i + 1) == "to")
     }

@@ -404,3 +404,27 @@ fn a_statement_speaks_for_whoever_its_possessive_names() {
                 “I have heard stories of people afraid to attend,” her statement read.";
     assert_eq!(speakers(text), [some("Shannon Phillips")]);
 }
+
+#[test]
+fn a_plural_noun_that_is_a_speech_verb_is_one_only_after_its_subject() {
+    let text = "Cecil Foster spent years on the book.\n\n\
+                “I never put these elements together,” he remarks.";
+    assert_eq!(speakers(text), [some("Cecil Foster")]);
+    let text = "Mayor Jane Doe said in her opening remarks that the plan was “a good start.”";
+    assert_eq!(speakers(text), [some("Jane Doe")]);
+}
+
+#[test]
+fn a_quote_with_no_cue_keeps_the_floor_for_the_next_paragraph() {
+    let text = "“We start again,” said Christopher House.\n\n\
+                Jeanine Durning did not need much coaxing. “I’m thankful for the invitation.”\n\n\
+                “They are truly remarkable dancers.”";
+    assert_eq!(
+        speakers(text),
+        [
+            some("Christopher House"),
+            some("Jeanine Durning"),
+            some("Jeanine Durning")
+        ]
+    );
+}
