@@ -75,6 +75,8 @@ pub struct Attributor<'a, 't> {
     entities: &'a [Entity],
     /// Every proper mention, ordered by begin: (span, entity index).
     mentions: Vec<(Span, usize)>,
+    /// The sex the text gives each entity by the words before its names, by entity index.
+    genders: Vec<Option<Gender>>,
     /// The people last named as subjects or speakers, the latest last.
     people: Vec<Who>,
     last_group: Option<Who>,
@@ -91,11 +93,13 @@ impl<'a, 't> Attributor<'a, 't> {
             .flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.span, i)))
             .collect();
         mentions.sort_unstable_by_key(|&(span, _)| (span.begin, span.end));
+        let genders = genders_in_text(doc, entities);
         Self {
             doc,
             registry,
             entities,
             mentions,
+            genders,
             people: Vec::new(),
             last_group: None,
             last_speaker: None,
@@ -949,11 +953,12 @@ impl<'a, 't> Attributor<'a, 't> {
         } else {
             Gender::Male
         };
+        // What the text says of the person ("Mrs.", "her father") before what the census
+        // says of the given name.
         let fits = |who: &Who| {
-            who.name
-                .split_whitespace()
-                .next()
-                .and_then(gender_of)
+            who.entity
+                .and_then(|e| self.genders[e])
+                .or_else(|| who.name.split_whitespace().next().and_then(gender_of))
                 .is_none_or(|g| g == wanted)
         };
         self.people
@@ -1117,6 +1122,46 @@ impl<'a, 't> Attributor<'a, 't> {
             }
         }
     }
+}
+
+/// The sex the text gives each person entity: the words right before its mentions ("Mr.
+/// Ryan", "her father Khaled", "spokeswoman Jane Doe"), when they all agree. By entity index.
+fn genders_in_text(doc: &Document, entities: &[Entity]) -> Vec<Option<Gender>> {
+    entities
+        .iter()
+        .map(|entity| {
+            if entity.kind != EntityType::Person {
+                return None;
+            }
+            let mut said = None;
+            for mention in &entity.mentions {
+                let first = doc
+                    .tokens
+                    .partition_point(|t| t.span.begin < mention.span.begin);
+                // The word before the name, or its own first word when the name holds its
+                // title ("Mrs. Clinton"; a first word of the name is a title only when it is
+                // no word of a name, as "Father" or "Son" may be).
+                let own = doc
+                    .tokens
+                    .get(first)
+                    .map(|_| doc.token_text(first))
+                    .filter(|w| w.ends_with('.') || matches!(*w, "Mr" | "Mrs" | "Ms" | "Miss"));
+                let told = first
+                    .checked_sub(1)
+                    .map(|i| doc.token_text(i))
+                    .into_iter()
+                    .chain(own)
+                    .find_map(lexicon::gender_before_name);
+                match (said, told) {
+                    (_, None) => {}
+                    (None, Some(g)) => said = Some(g),
+                    (Some(earlier), Some(g)) if earlier != g => return None,
+                    _ => {}
+                }
+            }
+            said
+        })
+        .collect()
 }
 
 /// Whether a quote's words end a sentence ("… to go.”", "… again?”").

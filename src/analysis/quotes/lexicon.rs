@@ -4,6 +4,7 @@
 //! Lookups lower-case the word into a small stack buffer and `match` on it, so a lookup costs a
 //! few comparisons and never allocates; quote extraction must stay far above 50 MB/s.
 
+use crate::analysis::entities::Gender;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -1025,4 +1026,24 @@ pub fn is_function_word(word: &str) -> bool {
                     | "days"
             )
         )
+}
+
+/// The sex a word before a name gives its bearer: a title ("Mrs. Clinton"), a kinship word
+/// ("her father Khaled") or a role named for women ("spokeswoman Jane Doe"; "spokesman" and
+/// "chairman" are said of women too). Not "King", "Prince" or "Lord": surnames too.
+pub fn gender_before_name(word: &str) -> Option<Gender> {
+    let mut buf = [0; 24];
+    match lower(word, &mut buf)? {
+        "mr" | "mr." | "father" | "son" | "brother" | "husband" | "uncle" | "grandfather"
+        | "grandson" | "nephew" | "boyfriend" | "stepfather" | "dad" | "widower" => {
+            Some(Gender::Male)
+        }
+        "mrs" | "mrs." | "ms" | "ms." | "miss" | "mother" | "daughter" | "sister" | "wife"
+        | "aunt" | "grandmother" | "granddaughter" | "niece" | "girlfriend" | "stepmother"
+        | "mom" | "mum" | "widow" | "spokeswoman" | "chairwoman" | "businesswoman"
+        | "congresswoman" | "councilwoman" | "alderwoman" | "assemblywoman" | "actress" => {
+            Some(Gender::Female)
+        }
+        _ => None,
+    }
 }
