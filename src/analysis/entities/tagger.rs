@@ -10,7 +10,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::features::{
-    self, CAP, DocumentParts, Role, TAGS, dynamic_keys, first_pass_keys, static_keys, text_keys,
+    self, CAP, DocumentParts, Role, TAGS, TextKeys, dynamic_keys, first_pass_keys, static_keys,
+    text_keys_of,
 };
 use super::hash::KeyMap;
 use crate::analysis::EntityType;
@@ -242,17 +243,31 @@ impl<'m> PassScorer<'m> {
     /// The scorers of both passes over `parts`, before the first pass. A token's text keys
     /// are the same in both passes, so they are built once and summed with both models; the
     /// second scorer is complete once [`PassScorer::add_first_pass`] has added the rest.
+    ///
+    /// The keys of the word alone are summed once per word type, the others per token: the
+    /// sums are of integers, so their order does not change them.
     fn for_both_passes(
         models: &'m Models,
         parts: &DocumentParts,
     ) -> (PassScorer<'m>, PassScorer<'m>) {
         let mut first = vec![[0; TAGS]; parts.tokens.len()];
         let mut second = vec![[0; TAGS]; parts.tokens.len()];
+        let mut words: Vec<Option<[[i32; TAGS]; 2]>> = vec![None; parts.word_types];
         let mut keys = Vec::with_capacity(128);
         for sentence in &parts.sentences {
             for i in sentence.clone() {
+                let [word_first, word_second] =
+                    *words[parts.tokens[i].word_type as usize].get_or_insert_with(|| {
+                        keys.clear();
+                        text_keys_of(parts, sentence, i, TextKeys::Word, &mut keys);
+                        let mut sums = [[0; TAGS]; 2];
+                        models.first.add(&keys, &mut sums[0]);
+                        models.second.add(&keys, &mut sums[1]);
+                        sums
+                    });
+                (first[i], second[i]) = (word_first, word_second);
                 keys.clear();
-                text_keys(parts, sentence, i, &mut keys);
+                text_keys_of(parts, sentence, i, TextKeys::Context, &mut keys);
                 models.first.add(&keys, &mut first[i]);
                 models.second.add(&keys, &mut second[i]);
             }
