@@ -305,7 +305,7 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     let mut scratch = String::new();
     // Each word type's text and parts, and its number by the hash of its text.
     let mut types: Vec<(std::borrow::Cow<'_, str>, TokenParts)> = Vec::new();
-    let mut numbers: KeyMap<u32> = KeyMap::default();
+    let mut numbers: KeyMap<u32> = KeyMap::with_capacity_and_hasher(n, Default::default());
     for index in 0..n {
         let text = straighten(doc.token_text(index));
         let word = hash_str(&text);
@@ -364,7 +364,7 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     }
 
     // What the document says about each word.
-    let mut facts: KeyMap<u8> = KeyMap::default();
+    let mut facts: KeyMap<u8> = KeyMap::with_capacity_and_hasher(word_types, Default::default());
     for sentence in &sentences {
         let mut i = sentence.start;
         while i < sentence.end {
