@@ -251,35 +251,59 @@ impl<const N: usize> Table<N> {
     /// their cache misses overlap instead of following one after another; the table and rows
     /// are far larger than the processor's caches.
     fn add(&self, keys: &[u64], mut sums: [Option<&mut [i32; TAGS]>; N]) {
+        let wanted = sums.each_ref().map(Option::is_some);
         let mask = self.slots.len() - 1;
+        // Summed here, then added to `sums`: in an array of its own, the sum of a model stays
+        // in vector registers, 8 weights an instruction, where one behind a reference that
+        // may be another model's is added a weight at a time.
+        let mut totals = [[0i32; TAGS]; N];
+        let mut homes = [Slot::EMPTY; BATCH];
         let mut found = [[0u32; N]; BATCH];
         for batch in keys.chunks(BATCH) {
-            let mut homes = [Slot::EMPTY; BATCH];
             for (home, &key) in homes.iter_mut().zip(batch) {
                 *home = self.slots[key as usize & mask];
             }
             let mut count = 0;
             for (home, &key) in homes.iter().zip(batch) {
-                let rows = if home.is_empty() || home.key == key {
+                let mut rows = if home.is_empty() || home.key == key {
                     home.rows
                 } else {
                     self.find(key)
                 };
+                for (row, &wanted) in rows.iter_mut().zip(&wanted) {
+                    *row *= u32::from(wanted);
+                }
                 found[count] = rows;
                 count += usize::from(rows != [0; N]);
             }
             for rows in &found[..count] {
-                for ((sum, &row), weights) in sums.iter_mut().zip(rows).zip(&self.rows) {
-                    if let Some(sum) = sum
-                        && row != 0
-                    {
-                        for (s, &w) in sum.iter_mut().zip(&weights[row as usize - 1]) {
-                            *s += i32::from(w);
-                        }
+                for ((total, &row), weights) in totals.iter_mut().zip(rows).zip(&self.rows) {
+                    if row != 0 {
+                        add_row(total, &weights[row as usize - 1]);
                     }
                 }
             }
         }
+        for (sum, total) in sums.iter_mut().zip(&totals) {
+            if let Some(sum) = sum {
+                add_row_sum(sum, total);
+            }
+        }
+    }
+}
+
+/// Adds a row of weights to a sum.
+#[inline(always)]
+fn add_row(sum: &mut [i32; TAGS], row: &[i16; TAGS]) {
+    for (s, &w) in sum.iter_mut().zip(row) {
+        *s += i32::from(w);
+    }
+}
+
+/// Adds one sum to another.
+fn add_row_sum(sum: &mut [i32; TAGS], other: &[i32; TAGS]) {
+    for (s, &o) in sum.iter_mut().zip(other) {
+        *s += o;
     }
 }
 
