@@ -350,7 +350,6 @@ impl<'m> PassScorer<'m, 1> {
 }
 
 impl<'m> PassScorer<'m, 2> {
-
     /// The scorers of both passes over `parts`, before the first pass. A token's text keys
     /// are the same in both passes, so they are built once and summed with both models; the
     /// second scorer is complete once [`PassScorer::add_first_pass`] has added the rest.
@@ -368,8 +367,8 @@ impl<'m> PassScorer<'m, 2> {
         let mut keys = Vec::with_capacity(128);
         for sentence in &parts.sentences {
             for i in sentence.clone() {
-                let [word_first, word_second] =
-                    *words[parts.tokens[i].word_type as usize].get_or_insert_with(|| {
+                let [word_first, word_second] = *words[parts.tokens[i].word_type as usize]
+                    .get_or_insert_with(|| {
                         keys.clear();
                         text_keys_of(parts, sentence, i, TextKeys::Word, &mut keys);
                         let [mut word_first, mut word_second] = [[0; TAGS]; 2];
@@ -477,9 +476,8 @@ impl Models {
 
 /// The embedded model, read on first use. An unreadable model (never the case for a build from
 /// the repository) gives a tagger that finds nothing rather than a panic.
-pub static MODEL: LazyLock<Models> = LazyLock::new(|| {
-    Models::from_bytes(MODEL_BYTES).unwrap_or(Models(Table::empty()))
-});
+pub static MODEL: LazyLock<Models> =
+    LazyLock::new(|| Models::from_bytes(MODEL_BYTES).unwrap_or(Models(Table::empty())));
 
 /// One tagged name: a token range and its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
