@@ -55,6 +55,9 @@ pub(crate) struct TokenParts {
     classes: WordClasses,
     /// What place the word may take in a name.
     pub(crate) role: Role,
+    /// The number of the token's word type in its document: tokens of the same text share it,
+    /// and with it every part above that the text alone decides.
+    pub(crate) word_type: u32,
 }
 
 /// What place a word may take in a name, by its form alone. Names in English news are written
@@ -96,6 +99,8 @@ fn role(word: &str) -> Role {
 pub(crate) struct DocumentParts {
     pub(crate) tokens: Vec<TokenParts>,
     pub(crate) sentences: Vec<Range<usize>>,
+    /// The number of distinct word types among the tokens.
+    pub(crate) word_types: usize,
     /// Whether the first pass's tags are known: the second pass reads them.
     second_pass: bool,
 }
@@ -165,6 +170,18 @@ pub(crate) fn normalise(word: &str) -> String {
 /// [`normalise`] into a buffer, replacing what it held.
 fn normalise_into(word: &str, out: &mut String) {
     out.clear();
+    if word.is_ascii() {
+        // The same as below, without decoding characters: an ASCII letter's lower case is
+        // its ASCII lower case.
+        out.extend(word.bytes().map(|b| {
+            if b.is_ascii_digit() {
+                '0'
+            } else {
+                char::from(b.to_ascii_lowercase())
+            }
+        }));
+        return;
+    }
     out.extend(
         word.chars()
             .flat_map(char::to_lowercase)
@@ -243,44 +260,74 @@ fn flags(word: &str) -> u16 {
     f
 }
 
+/// The parts of a token that its text alone decides, for word type number `word_type`; `word`
+/// is the text's [`hash_str`]. `scratch` is a buffer for the normalised form and the shape.
+fn word_parts(text: &str, word: u64, word_type: u32, scratch: &mut String) -> TokenParts {
+    let mut affixes = [0u64; 7];
+    let count = text.chars().count();
+    for (k, (end, _)) in text.char_indices().skip(1).take(3).enumerate() {
+        affixes[k] = hash_str(&text[..end]);
+    }
+    for (k, (at, _)) in text.char_indices().rev().take(4).enumerate() {
+        if k + 1 < count {
+            affixes[3 + k] = hash_str(&text[at..]);
+        }
+    }
+    normalise_into(text, scratch);
+    let lower = hash_str(scratch);
+    shape_into(text, scratch);
+    let shape = hash_str(scratch);
+    TokenParts {
+        word,
+        lower,
+        shape,
+        affixes,
+        flags: flags(text),
+        gazetteer: 0,
+        document: 0,
+        first: 0,
+        elsewhere: [0; 5],
+        headline: false,
+        classes: words::classes(lower, word),
+        role: role(text),
+        word_type,
+    }
+}
+
 /// Hashes every token of `doc` and gathers the document-level facts about each word.
+///
+/// A word's own parts are worked out once per word type (a ~1 KB news document has about two
+/// tokens for each type), then copied to each of its tokens.
 pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     let n = doc.tokens.len();
     let mut tokens = Vec::with_capacity(n);
-    // One buffer for every token's normalised form and shape: no allocation per token.
+    // One buffer for every type's normalised form and shape: no allocation per token.
     let mut scratch = String::new();
+    // Each word type's text and parts, and its number by the hash of its text.
+    let mut types: Vec<(std::borrow::Cow<'_, str>, TokenParts)> = Vec::new();
+    let mut numbers: KeyMap<u32> = KeyMap::with_capacity_and_hasher(n, Default::default());
     for index in 0..n {
-        let text = &*straighten(doc.token_text(index));
-        let mut affixes = [0u64; 7];
-        let count = text.chars().count();
-        for (k, (end, _)) in text.char_indices().skip(1).take(3).enumerate() {
-            affixes[k] = hash_str(&text[..end]);
-        }
-        for (k, (at, _)) in text.char_indices().rev().take(4).enumerate() {
-            if k + 1 < count {
-                affixes[3 + k] = hash_str(&text[at..]);
+        let text = straighten(doc.token_text(index));
+        let word = hash_str(&text);
+        let known = numbers
+            .get(&word)
+            .map(|&k| &types[k as usize])
+            .filter(|(known, _)| *known == text);
+        let parts = match known {
+            Some(&(_, parts)) => parts,
+            None => {
+                // A new type (or, never seen yet, another text of the same hash: it gets a
+                // number of its own, and the first keeps the map's entry).
+                let number = u32::try_from(types.len()).expect("fewer types than tokens");
+                let parts = word_parts(&text, word, number, &mut scratch);
+                numbers.entry(word).or_insert(number);
+                types.push((text, parts));
+                parts
             }
-        }
-        let word = hash_str(text);
-        normalise_into(text, &mut scratch);
-        let lower = hash_str(&scratch);
-        shape_into(text, &mut scratch);
-        let shape = hash_str(&scratch);
-        tokens.push(TokenParts {
-            word,
-            lower,
-            shape,
-            affixes,
-            flags: flags(text),
-            gazetteer: 0,
-            document: 0,
-            first: 0,
-            elsewhere: [0; 5],
-            headline: false,
-            classes: words::classes(lower, word),
-            role: role(text),
-        });
+        };
+        tokens.push(parts);
     }
+    let word_types = types.len();
     let sentences: Vec<Range<usize>> = doc.sentences.iter().map(|s| s.tokens.clone()).collect();
 
     // Sentence starts and lines in capitals (headlines, datelines, sports tables).
@@ -295,14 +342,16 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
             && slice
                 .iter()
                 .all(|t| t.flags & LOWER == 0 || t.flags & ALNUM == 0);
-        let long_word = sentence.clone().any(|i| {
-            doc.token_text(i)
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .count()
-                >= 2
-        });
-        if caps && long_word {
+        let long_word = || {
+            sentence.clone().any(|i| {
+                doc.token_text(i)
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .count()
+                    >= 2
+            })
+        };
+        if caps && long_word() {
             for t in &mut tokens[sentence.clone()] {
                 t.flags |= CAPS_LINE;
             }
@@ -315,7 +364,7 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     }
 
     // What the document says about each word.
-    let mut facts: KeyMap<u8> = KeyMap::default();
+    let mut facts: KeyMap<u8> = KeyMap::with_capacity_and_hasher(word_types, Default::default());
     for sentence in &sentences {
         let mut i = sentence.start;
         while i < sentence.end {
@@ -358,6 +407,7 @@ pub(crate) fn prepare(doc: &Document) -> DocumentParts {
     DocumentParts {
         tokens,
         sentences,
+        word_types,
         second_pass: false,
     }
 }
@@ -390,6 +440,18 @@ fn neighbour<'p>(
     (j >= sentence.start as isize && j < sentence.end as isize).then(|| &parts.tokens[j as usize])
 }
 
+/// Which of a token's text keys to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextKeys {
+    /// All of them.
+    All,
+    /// Those of the word alone (its text, shape, affixes, classes, rarity): the same for every
+    /// token of a word type, so a tagger may sum their weights once per type.
+    Word,
+    /// The others: those that read a neighbour, the token's place or the document.
+    Context,
+}
+
 /// Adds the keys that depend only on the text around token `i` of `sentence` to `out`.
 pub(crate) fn text_keys(
     parts: &DocumentParts,
@@ -397,6 +459,19 @@ pub(crate) fn text_keys(
     i: usize,
     out: &mut Vec<u64>,
 ) {
+    text_keys_of(parts, sentence, i, TextKeys::All, out);
+}
+
+/// Adds `which` of the keys of [`text_keys`] to `out`, in the same order.
+pub(crate) fn text_keys_of(
+    parts: &DocumentParts,
+    sentence: &Range<usize>,
+    i: usize,
+    which: TextKeys,
+    out: &mut Vec<u64>,
+) {
+    let word_only = which != TextKeys::Context;
+    let context_too = which != TextKeys::Word;
     let t = &parts.tokens;
     let at = |offset: isize| neighbour(parts, sentence, i, offset);
     let lower = |offset| at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| p.lower);
@@ -405,57 +480,64 @@ pub(crate) fn text_keys(
     let me = &t[i];
     let context = u64::from(me.flags & (SENTENCE_START | CAPS_LINE));
 
-    out.push(key1(1, 0));
-    out.push(key1(2, me.word));
-    out.push(key1(3, me.lower));
-    out.push(key1(4, me.shape));
-    out.push(key1(5, lower(-1)));
-    out.push(key1(6, lower(1)));
-    out.push(key1(7, lower(-2)));
-    out.push(key1(8, lower(2)));
-    out.push(key1(9, word(-1)));
-    out.push(key1(10, word(1)));
-    out.push(key2(11, shape(-1), me.shape));
-    out.push(key2(12, me.shape, shape(1)));
-    out.push(key2(13, mix(shape(-1), me.shape), shape(1)));
-    for (k, &affix) in me.affixes.iter().enumerate() {
-        if affix != 0 {
-            out.push(key1(14 + k as u64, affix));
+    if word_only {
+        out.push(key1(1, 0));
+        out.push(key1(2, me.word));
+        out.push(key1(3, me.lower));
+        out.push(key1(4, me.shape));
+    }
+    if context_too {
+        out.push(key1(5, lower(-1)));
+        out.push(key1(6, lower(1)));
+        out.push(key1(7, lower(-2)));
+        out.push(key1(8, lower(2)));
+        out.push(key1(9, word(-1)));
+        out.push(key1(10, word(1)));
+        out.push(key2(11, shape(-1), me.shape));
+        out.push(key2(12, me.shape, shape(1)));
+        out.push(key2(13, mix(shape(-1), me.shape), shape(1)));
+    }
+    if word_only {
+        for (k, &affix) in me.affixes.iter().enumerate() {
+            if affix != 0 {
+                out.push(key1(14 + k as u64, affix));
+            }
         }
     }
-    out.push(key2(21, lower(-1), me.lower));
-    out.push(key2(22, me.lower, lower(1)));
-    out.push(key2(23, context, me.lower));
-    out.push(key2(24, context, me.shape));
-    out.push(key2(30, lower(-1), me.shape));
-    out.push(key2(31, me.shape, lower(1)));
-    out.push(key2(32, context, mix(me.shape, shape(1))));
-    out.push(key2(34, lower(-1), lower(1)));
-    out.push(key2(35, shape(-2), shape(-1)));
-    out.push(key2(36, shape(1), shape(2)));
-    out.push(key2(37, word(-1), me.word));
-    out.push(key2(38, me.word, word(1)));
-    // Where the token sits in its run of capitalised words, and how long the run is.
-    if me.flags & CAP != 0 {
-        let capitalised = |offset| at(offset).is_some_and(|p| p.flags & CAP != 0);
-        let mut before = 0u64;
-        while before < 4 && capitalised(-(before as isize) - 1) {
-            before += 1;
+    if context_too {
+        out.push(key2(21, lower(-1), me.lower));
+        out.push(key2(22, me.lower, lower(1)));
+        out.push(key2(23, context, me.lower));
+        out.push(key2(24, context, me.shape));
+        out.push(key2(30, lower(-1), me.shape));
+        out.push(key2(31, me.shape, lower(1)));
+        out.push(key2(32, context, mix(me.shape, shape(1))));
+        out.push(key2(34, lower(-1), lower(1)));
+        out.push(key2(35, shape(-2), shape(-1)));
+        out.push(key2(36, shape(1), shape(2)));
+        out.push(key2(37, word(-1), me.word));
+        out.push(key2(38, me.word, word(1)));
+        // Where the token sits in its run of capitalised words, and how long the run is.
+        if me.flags & CAP != 0 {
+            let capitalised = |offset| at(offset).is_some_and(|p| p.flags & CAP != 0);
+            let mut before = 0u64;
+            while before < 4 && capitalised(-(before as isize) - 1) {
+                before += 1;
+            }
+            let mut after = 0u64;
+            while after < 4 && capitalised(after as isize + 1) {
+                after += 1;
+            }
+            out.push(key2(39, before, after));
+            out.push(key2(47, mix(before, after), me.lower));
+            // The run's last word often says what the whole name is ("… Party", "… Cup").
+            let last = lower(after as isize);
+            let first = lower(-(before as isize));
+            out.push(key2(48, last, u64::from(after == 0)));
+            out.push(key2(49, first, u64::from(before == 0)));
+            out.push(key2(57, mix(first, last), mix(before, after)));
         }
-        let mut after = 0u64;
-        while after < 4 && capitalised(after as isize + 1) {
-            after += 1;
-        }
-        out.push(key2(39, before, after));
-        out.push(key2(47, mix(before, after), me.lower));
-        // The run's last word often says what the whole name is ("… Party", "… Cup").
-        let last = lower(after as isize);
-        let first = lower(-(before as isize));
-        out.push(key2(48, last, u64::from(after == 0)));
-        out.push(key2(49, first, u64::from(before == 0)));
-        out.push(key2(57, mix(first, last), mix(before, after)));
     }
-
     let cap = u64::from(me.flags & CAP != 0);
     // Word clusters from unlabeled text, for the word and its neighbours, and how common the
     // word is in lower case, read with its capitalisation in context.
@@ -464,58 +546,70 @@ pub(crate) fn text_keys(
             u64::from(p.classes.glove[g])
         })
     };
-    for g in 0..3 {
-        out.push(key2(60, g as u64, glove(0, g)));
+    if word_only {
+        for g in 0..3 {
+            out.push(key2(60, g as u64, glove(0, g)));
+        }
     }
-    for g in 0..2 {
-        out.push(key2(61, g as u64, glove(-1, g)));
-        out.push(key2(62, g as u64, glove(1, g)));
+    if context_too {
+        for g in 0..2 {
+            out.push(key2(61, g as u64, glove(-1, g)));
+            out.push(key2(62, g as u64, glove(1, g)));
+        }
+        out.push(key2(63, glove(0, 1), context | cap << 8));
     }
-    out.push(key2(63, glove(0, 1), context | cap << 8));
-    for bits in [4, 6, 10, 20] {
-        out.push(key2(
-            64,
-            bits,
-            u64::from(me.classes.brown_prefix(bits as u32)),
-        ));
+    if word_only {
+        for bits in [4, 6, 10, 20] {
+            out.push(key2(
+                64,
+                bits,
+                u64::from(me.classes.brown_prefix(bits as u32)),
+            ));
+        }
     }
-    let brown = |offset: isize| {
-        at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| {
-            u64::from(p.classes.brown_prefix(10))
-        })
-    };
-    out.push(key1(65, brown(-1)));
-    out.push(key1(66, brown(1)));
     let rarity = u64::from(me.classes.rarity);
-    out.push(key2(67, rarity, context | cap << 8));
-    out.push(key2(68, rarity, me.shape));
-
-    let mut hits = me.gazetteer;
-    while hits != 0 {
-        let bit = u64::from(hits.trailing_zeros());
-        hits &= hits - 1;
-        out.push(key2(25, bit, cap));
+    if context_too {
+        let brown = |offset: isize| {
+            at(offset).map_or(BOUNDARY.wrapping_add(offset as u64), |p| {
+                u64::from(p.classes.brown_prefix(10))
+            })
+        };
+        out.push(key1(65, brown(-1)));
+        out.push(key1(66, brown(1)));
+        out.push(key2(67, rarity, context | cap << 8));
     }
-    for (offset, template) in [(-1, 26), (1, 27)] {
-        if let Some(p) = at(offset) {
-            let mask = p.gazetteer;
-            for list in 0..LISTS.len() {
-                if mask & (0b1111 << (list * POSITIONS)) != 0 {
-                    out.push(key2(template, list as u64, cap));
+    if word_only {
+        out.push(key2(68, rarity, me.shape));
+    }
+
+    if context_too {
+        let mut hits = me.gazetteer;
+        while hits != 0 {
+            let bit = u64::from(hits.trailing_zeros());
+            hits &= hits - 1;
+            out.push(key2(25, bit, cap));
+        }
+        for (offset, template) in [(-1, 26), (1, 27)] {
+            if let Some(p) = at(offset) {
+                let mask = p.gazetteer;
+                for list in 0..LISTS.len() {
+                    if mask & (0b1111 << (list * POSITIONS)) != 0 {
+                        out.push(key2(template, list as u64, cap));
+                    }
                 }
             }
         }
-    }
 
-    if me.flags & (CAP | ALL_CAPS) != 0 {
-        let mut facts = me.document;
-        while facts != 0 {
-            let bit = u64::from(facts.trailing_zeros());
-            facts &= facts - 1;
-            out.push(key2(28, bit, context));
-            out.push(key2(29, bit, me.shape));
+        if me.flags & (CAP | ALL_CAPS) != 0 {
+            let mut facts = me.document;
+            while facts != 0 {
+                let bit = u64::from(facts.trailing_zeros());
+                facts &= facts - 1;
+                out.push(key2(28, bit, context));
+                out.push(key2(29, bit, me.shape));
+            }
+            out.push(key2(33, u64::from(me.document), context));
         }
-        out.push(key2(33, u64::from(me.document), context));
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::features::normalise;
-use super::hash::{hash_str, mix};
+use super::hash::{KeyMap, hash_str, mix};
 use crate::analysis::text::tokenize;
 
 /// The lists, in the order of their bits in a token's hit mask.
@@ -65,14 +65,16 @@ const PREFIX: u16 = 1 << 15;
 pub(crate) const POSITIONS: usize = 4;
 
 pub(crate) struct Gazetteer {
-    phrases: HashMap<u64, u16>,
+    /// List bits by the mixed hashes of a phrase's normalised tokens: spread already, so the
+    /// map takes them as they are (every token of every document is looked up here).
+    phrases: KeyMap<u16>,
 }
 
 pub(crate) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::build);
 
 impl Gazetteer {
     fn build() -> Self {
-        let mut phrases: HashMap<u64, u16> = HashMap::new();
+        let mut phrases: KeyMap<u16> = KeyMap::default();
         let mut spans = Vec::new();
         for (list, (_, text)) in LISTS.iter().enumerate() {
             for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {

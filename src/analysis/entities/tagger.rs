@@ -10,7 +10,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::features::{
-    self, CAP, DocumentParts, Role, TAGS, dynamic_keys, first_pass_keys, static_keys, text_keys,
+    self, CAP, DocumentParts, Role, TAGS, TextKeys, dynamic_keys, first_pass_keys, static_keys,
+    text_keys_of,
 };
 use super::hash::KeyMap;
 use crate::analysis::EntityType;
@@ -111,47 +112,56 @@ pub(crate) trait Scorer {
 }
 
 /// A trained, quantised model: an open-addressing table from feature key to a row of weights.
-pub struct Model {
-    slots: Vec<Slot>,
+pub struct Model(Table<1>);
+
+/// The weights of `N` models in one open-addressing table: each place holds a feature key and
+/// the number of its row in each model. The two passes of the tagger share most features (177
+/// thousand keys in all, 115 thousand in both), and every text key is summed with both: one
+/// table finds it for both with one read, and is half the size of two.
+struct Table<const N: usize> {
+    slots: Vec<Slot<N>>,
+    rows: [Vec<[i16; TAGS]>; N],
+}
+
+/// A place in a table: a feature key beside the number of its row in each model (from 1; 0
+/// when the model has no weights for it, and in every model for an empty place). Together, so
+/// that finding a key reads one cache line, not two; 16 bytes for two models.
+#[derive(Clone, Copy)]
+struct Slot<const N: usize> {
+    key: u64,
+    rows: [u32; N],
+}
+
+impl<const N: usize> Slot<N> {
+    const EMPTY: Slot<N> = Slot {
+        key: 0,
+        rows: [0; N],
+    };
+
+    fn is_empty(&self) -> bool {
+        self.rows == [0; N]
+    }
+}
+
+/// One model of a file as written: its keys, and their rows in the same order.
+struct Weights {
+    keys: Vec<u64>,
     rows: Vec<[i16; TAGS]>,
 }
 
-/// A place in the model's table: a feature key beside the number of its row (from 1; 0 marks
-/// an empty place). Together, so that finding a key reads one cache line, not two.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    key: u64,
-    row: u32,
-}
-
-/// How many keys [`Model::add`] looks up together.
-const BATCH: usize = 32;
-
-pub(crate) const MAGIC: &[u8; 8] = b"DSNER001";
-/// A file of two models: the first pass, then the second, which reads the first pass's tags.
-pub(crate) const MAGIC_TWO_PASS: &[u8; 8] = b"DSNER2PS";
-
-impl Model {
+impl Weights {
     /// Reads a model written by [`super::train`]; `None` when the bytes are not one.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
+    fn from_bytes(bytes: &[u8]) -> Option<Weights> {
         let mut reader = Reader { bytes, at: 0 };
         if reader.take(8)? != MAGIC || reader.u32()? as usize != TAGS {
             return None;
         }
         let n = reader.u32()? as usize;
-        let capacity = (n * 2).next_power_of_two().max(2);
-        let mut slots = vec![Slot::default(); capacity];
-        for row in 1..=n {
-            let key = reader.u64()?;
-            let mut at = key as usize & (capacity - 1);
-            while slots[at].row != 0 {
-                at = (at + 1) & (capacity - 1);
-            }
-            slots[at] = Slot {
-                key,
-                row: u32::try_from(row).ok()?,
-            };
-        }
+        let keys = reader
+            .take(n.checked_mul(8)?)?
+            .chunks_exact(8)
+            .map(|k| u64::from_le_bytes(k.try_into().expect("eight bytes")))
+            .collect();
         let mut rows = vec![[0i16; TAGS]; n];
         for row in &mut rows {
             let mut present = reader.u32()?;
@@ -161,109 +171,225 @@ impl Model {
                 *row.get_mut(tag)? = reader.u16()? as i16;
             }
         }
-        Some(Model { slots, rows })
+        Some(Weights { keys, rows })
     }
+}
 
-    /// Number of features with weights.
-    pub fn features(&self) -> usize {
-        self.rows.len()
-    }
+/// How many keys [`Table::add`] looks up together.
+const BATCH: usize = 32;
 
-    /// The number of the row of `key` (from 1), searching from its home slot; 0 when the model
-    /// has no such feature.
-    fn find(&self, key: u64) -> u32 {
-        let mask = self.slots.len() - 1;
-        let mut at = key as usize & mask;
-        loop {
-            let slot = self.slots[at];
-            if slot.row == 0 || slot.key == key {
-                return slot.row;
+pub(crate) const MAGIC: &[u8; 8] = b"DSNER001";
+/// A file of two models: the first pass, then the second, which reads the first pass's tags.
+pub(crate) const MAGIC_TWO_PASS: &[u8; 8] = b"DSNER2PS";
+
+impl<const N: usize> Table<N> {
+    /// The table of `models`. A key a model holds twice keeps its first row, as a search from
+    /// its home would find it.
+    fn new(models: [Weights; N]) -> Option<Table<N>> {
+        let largest = models.iter().map(|m| m.keys.len()).max().unwrap_or(0);
+        let mut slots = vec![Slot::EMPTY; (largest * 2).next_power_of_two().max(2)];
+        let mut used = 0;
+        for (m, model) in models.iter().enumerate() {
+            for (row, &key) in model.keys.iter().enumerate() {
+                if (used + 1) * 2 > slots.len() {
+                    slots = Self::grown(&slots);
+                }
+                let at = Self::place(&slots, key);
+                let slot = &mut slots[at];
+                if slot.is_empty() {
+                    slot.key = key;
+                    used += 1;
+                }
+                if slot.rows[m] == 0 {
+                    slot.rows[m] = u32::try_from(row + 1).ok()?;
+                }
             }
-            at = (at + 1) & mask;
+        }
+        Some(Table {
+            slots,
+            rows: models.map(|m| m.rows),
+        })
+    }
+
+    /// A table of no features.
+    fn empty() -> Table<N> {
+        Table {
+            slots: vec![Slot::EMPTY; 2],
+            rows: std::array::from_fn(|_| Vec::new()),
         }
     }
 
-    /// Adds the weights of `keys` to `sum`.
+    /// The index of the slot of `key` in `slots`, or of the empty one where it would go.
+    fn place(slots: &[Slot<N>], key: u64) -> usize {
+        let mask = slots.len() - 1;
+        let mut at = key as usize & mask;
+        while !slots[at].is_empty() && slots[at].key != key {
+            at = (at + 1) & mask;
+        }
+        at
+    }
+
+    /// `slots` moved into a table twice as large.
+    fn grown(slots: &[Slot<N>]) -> Vec<Slot<N>> {
+        let mut larger = vec![Slot::EMPTY; slots.len() * 2];
+        for slot in slots.iter().filter(|s| !s.is_empty()) {
+            let at = Self::place(&larger, slot.key);
+            larger[at] = *slot;
+        }
+        larger
+    }
+
+    /// The rows of `key` in each model (0 where it has none), searching from its home slot.
+    fn find(&self, key: u64) -> [u32; N] {
+        self.slots[Self::place(&self.slots, key)].rows
+    }
+
+    /// Adds the weights of `keys` in model `m` to `sums[m]`, for each model given a sum.
     ///
     /// A batch of keys is looked up in three sweeps: the home slot of each, then the search
     /// from there, then the rows found. The reads of a sweep do not wait on one another, so
     /// their cache misses overlap instead of following one after another; the table and rows
     /// are far larger than the processor's caches.
-    fn add(&self, keys: &[u64], sum: &mut [i32; TAGS]) {
+    fn add(&self, keys: &[u64], mut sums: [Option<&mut [i32; TAGS]>; N]) {
+        let wanted = sums.each_ref().map(Option::is_some);
         let mask = self.slots.len() - 1;
-        let mut rows = [0u32; BATCH];
+        // Summed here, then added to `sums`: in an array of its own, the sum of a model stays
+        // in vector registers, 8 weights an instruction, where one behind a reference that
+        // may be another model's is added a weight at a time.
+        let mut totals = [[0i32; TAGS]; N];
+        let mut homes = [Slot::EMPTY; BATCH];
+        let mut found = [[0u32; N]; BATCH];
         for batch in keys.chunks(BATCH) {
-            let mut homes = [Slot::default(); BATCH];
             for (home, &key) in homes.iter_mut().zip(batch) {
                 *home = self.slots[key as usize & mask];
             }
-            let mut found = 0;
+            let mut count = 0;
             for (home, &key) in homes.iter().zip(batch) {
-                let row = if home.row == 0 || home.key == key {
-                    home.row
+                let mut rows = if home.is_empty() || home.key == key {
+                    home.rows
                 } else {
                     self.find(key)
                 };
-                rows[found] = row;
-                found += usize::from(row != 0);
-            }
-            for &row in &rows[..found] {
-                for (s, &w) in sum.iter_mut().zip(&self.rows[row as usize - 1]) {
-                    *s += i32::from(w);
+                for (row, &wanted) in rows.iter_mut().zip(&wanted) {
+                    *row *= u32::from(wanted);
                 }
+                found[count] = rows;
+                count += usize::from(rows != [0; N]);
+            }
+            for rows in &found[..count] {
+                for ((total, &row), weights) in totals.iter_mut().zip(rows).zip(&self.rows) {
+                    if row != 0 {
+                        add_row(total, &weights[row as usize - 1]);
+                    }
+                }
+            }
+        }
+        for (sum, total) in sums.iter_mut().zip(&totals) {
+            if let Some(sum) = sum {
+                add_row_sum(sum, total);
             }
         }
     }
 }
 
-/// A model scoring one document, with the scores of every token's static keys summed before
-/// decoding: they do not depend on the tags chosen, so decoding looks up only the few keys
-/// that do. It does not learn, so it leaves no keys for learning.
-pub(crate) struct PassScorer<'m> {
-    model: &'m Model,
+/// Adds a row of weights to a sum.
+#[inline(always)]
+fn add_row(sum: &mut [i32; TAGS], row: &[i16; TAGS]) {
+    for (s, &w) in sum.iter_mut().zip(row) {
+        *s += i32::from(w);
+    }
+}
+
+/// Adds one sum to another.
+fn add_row_sum(sum: &mut [i32; TAGS], other: &[i32; TAGS]) {
+    for (s, &o) in sum.iter_mut().zip(other) {
+        *s += o;
+    }
+}
+
+impl Model {
+    /// Reads a model written by [`super::train`]; `None` when the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
+        Some(Model(Table::new([Weights::from_bytes(bytes)?])?))
+    }
+
+    /// Number of features with weights.
+    pub fn features(&self) -> usize {
+        self.0.rows[0].len()
+    }
+}
+
+/// A model scoring one document (model `model` of a table of `N`), with the scores of every
+/// token's static keys summed before decoding: they do not depend on the tags chosen, so
+/// decoding looks up only the few keys that do. It does not learn, so it leaves no keys for
+/// learning.
+pub(crate) struct PassScorer<'m, const N: usize> {
+    table: &'m Table<N>,
+    model: usize,
     /// The sums of each token's static keys, by token index.
     statics: Vec<[i32; TAGS]>,
 }
 
-impl<'m> PassScorer<'m> {
+impl<'m> PassScorer<'m, 1> {
     /// Scores `parts` with `model`.
-    pub(crate) fn new(model: &'m Model, parts: &DocumentParts) -> PassScorer<'m> {
+    pub(crate) fn new(model: &'m Model, parts: &DocumentParts) -> PassScorer<'m, 1> {
         let mut statics = vec![[0; TAGS]; parts.tokens.len()];
         let mut keys = Vec::with_capacity(128);
         for sentence in &parts.sentences {
             for i in sentence.clone() {
                 static_keys(parts, sentence, i, &mut keys);
-                model.add(&keys, &mut statics[i]);
+                model.0.add(&keys, [Some(&mut statics[i])]);
             }
         }
-        PassScorer { model, statics }
+        PassScorer {
+            table: &model.0,
+            model: 0,
+            statics,
+        }
     }
+}
 
+impl<'m> PassScorer<'m, 2> {
     /// The scorers of both passes over `parts`, before the first pass. A token's text keys
     /// are the same in both passes, so they are built once and summed with both models; the
     /// second scorer is complete once [`PassScorer::add_first_pass`] has added the rest.
+    ///
+    /// The keys of the word alone are summed once per word type, the others per token: the
+    /// sums are of integers, so their order does not change them.
     fn for_both_passes(
         models: &'m Models,
         parts: &DocumentParts,
-    ) -> (PassScorer<'m>, PassScorer<'m>) {
+    ) -> (PassScorer<'m, 2>, PassScorer<'m, 2>) {
+        let table = &models.0;
         let mut first = vec![[0; TAGS]; parts.tokens.len()];
         let mut second = vec![[0; TAGS]; parts.tokens.len()];
+        let mut words: Vec<Option<[[i32; TAGS]; 2]>> = vec![None; parts.word_types];
         let mut keys = Vec::with_capacity(128);
         for sentence in &parts.sentences {
             for i in sentence.clone() {
+                let [word_first, word_second] = *words[parts.tokens[i].word_type as usize]
+                    .get_or_insert_with(|| {
+                        keys.clear();
+                        text_keys_of(parts, sentence, i, TextKeys::Word, &mut keys);
+                        let [mut word_first, mut word_second] = [[0; TAGS]; 2];
+                        table.add(&keys, [Some(&mut word_first), Some(&mut word_second)]);
+                        [word_first, word_second]
+                    });
+                (first[i], second[i]) = (word_first, word_second);
                 keys.clear();
-                text_keys(parts, sentence, i, &mut keys);
-                models.first.add(&keys, &mut first[i]);
-                models.second.add(&keys, &mut second[i]);
+                text_keys_of(parts, sentence, i, TextKeys::Context, &mut keys);
+                table.add(&keys, [Some(&mut first[i]), Some(&mut second[i])]);
             }
         }
         (
             PassScorer {
-                model: &models.first,
+                table,
+                model: 0,
                 statics: first,
             },
             PassScorer {
-                model: &models.second,
+                table,
+                model: 1,
                 statics: second,
             },
         )
@@ -276,16 +402,20 @@ impl<'m> PassScorer<'m> {
             for i in sentence.clone() {
                 keys.clear();
                 first_pass_keys(parts, sentence, i, &mut keys);
-                self.model.add(&keys, &mut self.statics[i]);
+                let mut sums = [None, None];
+                sums[self.model] = Some(&mut self.statics[i]);
+                self.table.add(&keys, sums);
             }
         }
     }
 }
 
-impl Scorer for PassScorer<'_> {
+impl<const N: usize> Scorer for PassScorer<'_, N> {
     fn score(&self, keys: &[u64], scores: &mut [f32; TAGS]) {
         let mut sum = [0; TAGS];
-        self.model.add(keys, &mut sum);
+        let mut sums = [const { None }; N];
+        sums[self.model] = Some(&mut sum);
+        self.table.add(keys, sums);
         for (s, total) in scores.iter_mut().zip(sum) {
             *s += total as f32;
         }
@@ -327,11 +457,8 @@ impl<'b> Reader<'b> {
 /// The embedded model file.
 pub static MODEL_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
 
-/// The two passes of a tagger.
-pub struct Models {
-    pub first: Model,
-    pub second: Model,
-}
+/// The two passes of a tagger, in one table.
+pub struct Models(Table<2>);
 
 impl Models {
     /// Reads a two-pass model file written by [`super::train`].
@@ -341,27 +468,16 @@ impl Models {
             return None;
         }
         let first = reader.u64()? as usize;
-        let first = Model::from_bytes(reader.take(first)?)?;
-        let second = Model::from_bytes(bytes.get(reader.at..)?)?;
-        Some(Models { first, second })
-    }
-}
-
-fn empty() -> Model {
-    Model {
-        slots: vec![Slot::default(); 2],
-        rows: Vec::new(),
+        let first = Weights::from_bytes(reader.take(first)?)?;
+        let second = Weights::from_bytes(bytes.get(reader.at..)?)?;
+        Some(Models(Table::new([first, second])?))
     }
 }
 
 /// The embedded model, read on first use. An unreadable model (never the case for a build from
 /// the repository) gives a tagger that finds nothing rather than a panic.
-pub static MODEL: LazyLock<Models> = LazyLock::new(|| {
-    Models::from_bytes(MODEL_BYTES).unwrap_or(Models {
-        first: empty(),
-        second: empty(),
-    })
-});
+pub static MODEL: LazyLock<Models> =
+    LazyLock::new(|| Models::from_bytes(MODEL_BYTES).unwrap_or(Models(Table::empty())));
 
 /// One tagged name: a token range and its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -400,7 +516,7 @@ pub fn tag_document_decoded(doc: &Document, models: &Models, decoding: Decoding)
             token.headline = true;
         }
     }
-    let run = |parts: &DocumentParts, mut scorer: PassScorer| match decoding {
+    let run = |parts: &DocumentParts, mut scorer: PassScorer<2>| match decoding {
         Decoding::Greedy => decode(parts, &mut scorer, None),
         Decoding::Beam(width) => decode_beam(parts, &scorer, width),
     };
