@@ -97,9 +97,18 @@ fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
     let speakers = result["speaker_on_exact"]["accuracy"]
         .as_f64()
         .expect("speaker accuracy");
+    // Accuracy is over the quotes found, so quotes found anew whose speakers are harder lower
+    // it: the share of all gold quotes found with the right speaker is held too.
+    let right = result["quote_and_speaker_exact"]["recall"]
+        .as_f64()
+        .expect("quote and speaker recall");
     assert!(precision >= 0.97, "quote precision {precision:.4}");
-    assert!(recall >= 0.97, "quote recall {recall:.4}");
-    assert!(speakers >= 0.90, "speaker accuracy {speakers:.4}");
+    assert!(recall >= 0.98, "quote recall {recall:.4}");
+    assert!(speakers >= 0.89, "speaker accuracy {speakers:.4}");
+    assert!(
+        right >= 0.88,
+        "quotes found with the right speaker {right:.4}"
+    );
 }
 
 #[test]
@@ -112,7 +121,7 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    assert!(speakers >= 0.89, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.90, "speaker accuracy {speakers:.4}");
 }
 
 /// Quote precision and recall on overlapping spans.
@@ -131,5 +140,5 @@ fn partial_quotes_on_polnear_dev_hold_their_floors() {
     };
     let (precision, recall) = overlap_scores(&result);
     assert!(precision >= 0.93, "partial quote precision {precision:.4}");
-    assert!(recall >= 0.83, "partial quote recall {recall:.4}");
+    assert!(recall >= 0.85, "partial quote recall {recall:.4}");
 }

@@ -14,8 +14,8 @@ mod marks;
 mod names;
 
 use super::text::Document;
-use super::{Cue, Entity, Mention, MentionKind, Quote, QuoteKind, Speaker};
-use attribution::{Attributor, Source};
+use super::{Cue, Entity, EntityType, Mention, MentionKind, Quote, QuoteKind, Speaker};
+use attribution::{Attributor, Source, Who};
 use confidence::{Basis, CuePlace, Naming};
 use marks::Marked;
 
@@ -45,7 +45,7 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
 
     let mut quotes = Vec::with_capacity(marked.len());
     let mut pronouns = Vec::new();
-    for ((quote, partial), attribution) in marked.iter().zip(partial).zip(attributions) {
+    for ((quote, partial), mut attribution) in marked.iter().zip(partial).zip(attributions) {
         let kind = if partial {
             QuoteKind::Partial
         } else {
@@ -58,6 +58,16 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
         // written in title case capitals say nothing of a title.
         let labelled = speaker_label(doc.slice(quote.first_span)).is_some();
         let headline = quote.single && is_headline(doc, quote);
+        // In a title-case headline every word is capitalised, so a speaker read from the
+        // words ("Hillary Clinton Speaks") is trusted only when it is an entity.
+        if headline
+            && attribution
+                .speaker
+                .as_ref()
+                .is_none_or(|who| who.entity.is_none())
+        {
+            attribution.speaker = headline_subject(entities, quote).or(attribution.speaker);
+        }
         if (partial || quote.single)
             && !labelled
             && !headline
@@ -296,6 +306,32 @@ fn is_headline(doc: &Document, quote: &Marked) -> bool {
     quote.first_paragraph == 0
         && !line.contains('\n')
         && line.split_whitespace().nth(HEADLINE_WORDS).is_none()
+}
+
+/// Who a headline's quote with no cue is from: the first person or organisation the headline
+/// names before the quote, else after it ("DNC issues ‘deep and sincere apology’ to Bernie
+/// Sanders.", "Guns Are ‘The Ultimate Public Health Crisis,’ Howard Dean Tells Convention.").
+fn headline_subject(entities: &[Entity], quote: &Marked) -> Option<Who> {
+    let line = quote.first_span;
+    let (span, index) = entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e.kind, EntityType::Person | EntityType::Organization))
+        .flat_map(|(index, e)| e.mentions.iter().map(move |m| (m.span, index)))
+        .filter(|(span, _)| {
+            span.begin >= line.begin
+                && span.end <= line.end
+                && (span.end <= quote.span.begin || span.begin >= quote.span.end)
+        })
+        .min_by_key(|(span, _)| (span.begin > quote.span.begin, span.begin))?;
+    Some(Who {
+        name: entities[index].name.clone(),
+        span: Some(span),
+        entity: Some(index),
+        person: entities[index].kind == EntityType::Person,
+        group: entities[index].kind == EntityType::Organization,
+        pronoun: false,
+    })
 }
 
 /// The longest headline, in words.

@@ -435,3 +435,12 @@ fn she_is_never_the_person_the_text_calls_a_son() {
                 “That is why I chose to fight,” she says.";
     assert_eq!(speakers(text), [some("Wendy Golden")]);
 }
+
+#[test]
+fn a_headline_quote_without_a_cue_is_the_headline_subjects() {
+    let text = "DNC issues ‘deep and sincere apology’ to Bernie Sanders.\n\n\
+                The committee wrote to the senator on Friday.";
+    let found = quotes(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].2, some("DNC"));
+}
