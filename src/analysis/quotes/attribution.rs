@@ -1120,6 +1120,22 @@ impl<'a, 't> Attributor<'a, 't> {
                 self.set_speaker(&who);
                 self.remember(who);
             }
+        } else if let Some(v) = (lo..hi)
+            .find(|&v| self.word(v).eq_ignore_ascii_case("according") && self.is_speech_verb(v))
+        {
+            // "…, according to former Bank of Canada governor David Dodge.": the source named
+            // holds the floor, and may be the next "he".
+            if let Some(phrase) = self
+                .forward(v + 2, hi)
+                .filter(|p| matches!(p, Phrase::Name(_)))
+                && let Some(mut who) = self.resolve(&phrase, begin)
+            {
+                if !who.group {
+                    who.person = true;
+                }
+                self.set_speaker(&who);
+                self.remember(who);
+            }
         }
     }
 }

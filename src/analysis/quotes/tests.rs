@@ -444,3 +444,12 @@ fn a_headline_quote_without_a_cue_is_the_headline_subjects() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].2, some("DNC"));
 }
+
+#[test]
+fn the_source_named_by_according_to_may_be_the_next_he() {
+    let text = "Officials in Ottawa chose a stimulus plan.\n\n\
+                The error might be in how it was sold, according to former Bank of Canada \
+                governor David Dodge.\n\n\
+                “My criticism of politicians is they sell this stuff on stimulus grounds,” he said.";
+    assert_eq!(speakers(text), [some("David Dodge")]);
+}
