@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use docsift::analysis::MentionKind;
 use docsift::analysis::entities::tagger::Decoding;
-use docsift::analysis::entities::train::{Example, train};
+use docsift::analysis::entities::train::{Example, Settings, train};
 use docsift::analysis::entities::{self, Corrections, tagger};
 use docsift::analysis::text::Document;
 use docsift::evaluation::ner::{LABELS, Name, Score};
@@ -35,7 +35,7 @@ struct Training {
     /// Training data, JSON Lines.
     #[arg(long)]
     train: PathBuf,
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 12)]
     epochs: usize,
     /// Averaged weights smaller than this are dropped from the model.
     #[arg(long, default_value_t = 0.0)]
@@ -43,6 +43,21 @@ struct Training {
     /// Folds of the jackknife that makes the second pass's training input.
     #[arg(long, default_value_t = 4)]
     folds: usize,
+    /// By how much the right tag must outscore every wrong one before a token teaches
+    /// nothing (0: the plain perceptron).
+    #[arg(long, default_value_t = 100.0)]
+    margin: f32,
+}
+
+impl Training {
+    fn settings(&self) -> Settings {
+        Settings {
+            epochs: self.epochs,
+            prune: self.prune,
+            folds: self.folds,
+            margin: self.margin,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -71,6 +86,10 @@ enum Command {
         /// Also score beam decoding of this width (with every correction).
         #[arg(long)]
         beam: Option<usize>,
+        /// Write the held-out documents' names (every correction) here, as JSON Lines that
+        /// `score_ner.py` reads beside the training file: for error analysis.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
     },
 }
 
@@ -83,7 +102,15 @@ fn main() -> ExitCode {
             jobs,
             each_correction,
             beam,
-        } => cross_validate(&training, cv_folds, jobs, each_correction, beam),
+            predictions,
+        } => cross_validate(
+            &training,
+            cv_folds,
+            jobs,
+            each_correction,
+            beam,
+            predictions.as_deref(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -96,9 +123,11 @@ fn main() -> ExitCode {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-fn load(path: &PathBuf) -> Result<Vec<Example>, BoxError> {
+/// The training documents and their ids (the line number where a document has none).
+fn load(path: &PathBuf) -> Result<(Vec<Example>, Vec<serde_json::Value>), BoxError> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut examples = Vec::new();
+    let mut ids = Vec::new();
     for line in std::io::BufReader::new(file).lines() {
         let line = line?;
         if line.trim().is_empty() {
@@ -126,15 +155,19 @@ fn load(path: &PathBuf) -> Result<Vec<Example>, BoxError> {
                 names.push((b, e, kind));
             }
         }
+        ids.push(match &document["id"] {
+            serde_json::Value::Null => serde_json::Value::from(ids.len()),
+            id => id.clone(),
+        });
         examples.push(Example { text, names });
     }
-    Ok(examples)
+    Ok((examples, ids))
 }
 
 fn run(training: &Training, out: &PathBuf) -> Result<(), BoxError> {
-    let examples = load(&training.train)?;
+    let (examples, _) = load(&training.train)?;
     let started = std::time::Instant::now();
-    let (model, report) = train(&examples, training.epochs, training.prune, training.folds);
+    let (model, report) = train(&examples, training.settings());
     std::fs::write(out, &model).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!(
         "{} documents, {} tokens, {} names ({} not on token edges); {} features, {} kept; \
@@ -170,14 +203,28 @@ fn predicted(doc: &Document, tagged: &[tagger::Tagged], corrections: Corrections
         .collect()
 }
 
+/// One document's predicted names as a JSON line: its id and code-point offsets, as
+/// `score_ner.py` reads them.
+fn prediction_line(id: &serde_json::Value, text: &str, names: &[Name]) -> String {
+    let chars = |byte: usize| text[..byte].chars().count();
+    let entities: Vec<serde_json::Value> = names
+        .iter()
+        .map(|&(begin, end, kind)| {
+            serde_json::json!({"start": chars(begin), "end": chars(end), "label": LABELS[kind]})
+        })
+        .collect();
+    serde_json::json!({"id": id, "entities": entities}).to_string()
+}
+
 fn cross_validate(
     training: &Training,
     folds: usize,
     jobs: usize,
     each_correction: bool,
     beam: Option<usize>,
+    predictions: Option<&std::path::Path>,
 ) -> Result<(), BoxError> {
-    let examples = load(&training.train)?;
+    let (examples, ids) = load(&training.train)?;
     let folds = folds.max(2);
     let started = std::time::Instant::now();
     // The sets of corrections scored: all, none, and (on request) all but one.
@@ -193,7 +240,7 @@ fn cross_validate(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()?;
-    let per_fold: Vec<Vec<Score>> = pool.install(|| {
+    let per_fold: Vec<(Vec<Score>, Vec<String>)> = pool.install(|| {
         (0..folds)
             .into_par_iter()
             .map(|fold| {
@@ -206,15 +253,20 @@ fn cross_validate(
                         names: e.names.clone(),
                     })
                     .collect();
-                let (bytes, _) = train(&train_on, training.epochs, training.prune, training.folds);
+                let (bytes, _) = train(&train_on, training.settings());
                 let models =
                     tagger::Models::from_bytes(&bytes).expect("a model just written reads back");
                 let mut scores = vec![Score::default(); variants.len() + 1];
-                for example in examples.iter().skip(fold).step_by(folds) {
+                let mut lines = Vec::new();
+                for (example, id) in examples.iter().zip(&ids).skip(fold).step_by(folds) {
                     let doc = Document::new(&example.text);
                     let tagged = tagger::tag_document_decoded(&doc, &models, Decoding::Greedy);
                     for (score, (_, corrections)) in scores.iter_mut().zip(&variants) {
                         score.add(&example.names, &predicted(&doc, &tagged, *corrections));
+                    }
+                    if predictions.is_some() {
+                        let names = predicted(&doc, &tagged, Corrections::ALL);
+                        lines.push(prediction_line(id, &example.text, &names));
                     }
                     if let Some(width) = beam {
                         let tagged =
@@ -228,23 +280,32 @@ fn cross_validate(
                     scores[0].summary(),
                     started.elapsed().as_secs_f64()
                 );
-                scores
+                (scores, lines)
             })
             .collect()
     });
+    if let Some(path) = predictions {
+        let lines: Vec<&str> = per_fold
+            .iter()
+            .flat_map(|(_, lines)| lines.iter().map(String::as_str))
+            .collect();
+        std::fs::write(path, lines.join("\n") + "\n")
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     if let Some(width) = beam {
         variants.push((format!("beam {width}, all corrections"), Corrections::ALL));
     }
     let mut totals = vec![Score::default(); variants.len()];
-    for scores in &per_fold {
+    for (scores, _) in &per_fold {
         for (total, score) in totals.iter_mut().zip(scores) {
             total.merge(score);
         }
     }
     println!(
-        "{folds}-fold cross-validation, {} documents, epochs {}, {:.0} s",
+        "{folds}-fold cross-validation, {} documents, epochs {}, margin {}, {:.0} s",
         examples.len(),
         training.epochs,
+        training.margin,
         started.elapsed().as_secs_f64()
     );
     let all = totals[0].typed_f1();

@@ -70,10 +70,7 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
                 .all(|i| capitalised(i) && !is_title(word(i)) && !is_org_word(word(i)))
         {
             // "… Asia Joseph H Felter": a middle initial takes the given name before it.
-            let initial = |i: usize| {
-                let w = word(i).trim_end_matches('.');
-                w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase())
-            };
+            let initial = |i: usize| is_initial(word(i));
             let start = if range.len() >= 4
                 && initial(range.end - 2)
                 && capitalised(range.end - 3)
@@ -140,20 +137,26 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
                 continue;
             }
         }
-        // "… Asia Joseph H Felter" with "Joseph" left out: a known given name right before a
-        // person, in no other name, is the person's.
+        // "… Asia Joseph H Felter" with "Joseph" (or "Joseph H") left out: a known given name
+        // right before a person, or before a middle initial that is, in no other name, is the
+        // person's.
+        let given = if start >= 2 && is_initial(word(start - 1)) {
+            start - 2
+        } else {
+            start.saturating_sub(1)
+        };
         if corrections.has(Corrections::GIVEN_NAME_BEFORE)
             && t.kind == EntityType::Person
             && start > 0
-            && out.last().is_none_or(|p| p.tokens.end < start)
-            && capitalised(start - 1)
-            && is_first_name(word(start - 1))
-            && !is_title(word(start - 1))
-            && !doc.starts_sentence(start)
-            && !doc.starts_sentence(start - 1)
+            && out.last().is_none_or(|p| p.tokens.end <= given)
+            && capitalised(given)
+            && is_first_name(word(given))
+            && !is_title(word(given))
+            && !(given + 1..=start).any(|i| doc.starts_sentence(i))
+            && !doc.starts_sentence(given)
         {
             out.push(Tagged {
-                tokens: start - 1..range.end,
+                tokens: given..range.end,
                 kind: EntityType::Person,
             });
             continue;
@@ -187,6 +190,12 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
         }
     }
     out
+}
+
+/// Whether a word is an initial: one capital letter, with or without its full stop ("H", "W.").
+fn is_initial(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// Abbreviated titles written before a name, without their full stop.

@@ -627,11 +627,20 @@ pub(crate) fn decode_beam<S: Scorer>(parts: &DocumentParts, scorer: &S, width: u
     tags
 }
 
-/// Greedy decoding of every sentence; with `gold`, the scorer learns from each mistake.
+/// What training gives decoding: the right tags, and by how much the right tag must outscore
+/// every wrong one for the scorer not to learn (0 is the plain perceptron).
+#[derive(Clone, Copy)]
+pub(crate) struct Lesson<'a> {
+    pub(crate) gold: &'a [u8],
+    pub(crate) margin: f32,
+}
+
+/// Greedy decoding of every sentence; with a `lesson`, the scorer learns from each tag that
+/// the right one did not beat by the lesson's margin.
 pub(crate) fn decode<S: Scorer>(
     parts: &DocumentParts,
     scorer: &mut S,
-    gold: Option<&[u8]>,
+    lesson: Option<Lesson<'_>>,
 ) -> Vec<u8> {
     let mut tags = vec![OUTSIDE; parts.tokens.len()];
     let mut history: KeyMap<[u16; 5]> = KeyMap::default();
@@ -655,16 +664,21 @@ pub(crate) fn decode<S: Scorer>(
             let mut best = None;
             for (t, &score) in scores.iter().enumerate() {
                 let t = t as u8;
+                // Training's wrong tags start `margin` ahead: the gold tag must win by as much.
+                let score = match lesson {
+                    Some(lesson) if lesson.gold[i] != t => score + lesson.margin,
+                    _ => score,
+                };
                 if allowed(previous, t, last)
-                    && (gold.is_some() || fits(t, token.role, following))
+                    && (lesson.is_some() || fits(t, token.role, following))
                     && best.is_none_or(|(_, s)| score > s)
                 {
                     best = Some((t, score));
                 }
             }
             let predicted = best.map_or(OUTSIDE, |(t, _)| t);
-            if let Some(gold) = gold {
-                let truth = gold[i];
+            if let Some(lesson) = lesson {
+                let truth = lesson.gold[i];
                 if truth != predicted {
                     scorer.learn(&static_buffer, truth, predicted);
                     scorer.learn(&dynamic_buffer, truth, predicted);

@@ -19,6 +19,20 @@ pub struct Example {
     pub names: Vec<(usize, usize, usize)>,
 }
 
+/// How to train.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Passes over the training documents.
+    pub epochs: usize,
+    /// Averaged weights smaller than this are dropped from the model.
+    pub prune: f32,
+    /// Folds of the jackknife that makes the second pass's training input.
+    pub folds: usize,
+    /// By how much the right tag must outscore every wrong one before a token teaches
+    /// nothing (0: the plain perceptron, which learns only from mistakes).
+    pub margin: f32,
+}
+
 /// What a training run did.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -78,7 +92,7 @@ impl Scorer for Perceptron {
 /// The second pass learns from first-pass tags that are as wrong as they will be on new text:
 /// each training document's first-pass tags come from a model trained without it (`folds`-fold
 /// jackknife), never from the model that saw it.
-pub fn train(examples: &[Example], epochs: usize, prune: f32, folds: usize) -> (Vec<u8>, Report) {
+pub fn train(examples: &[Example], settings: Settings) -> (Vec<u8>, Report) {
     let mut report = Report::default();
     let mut prepared = Vec::with_capacity(examples.len());
     for example in examples {
@@ -107,22 +121,22 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32, folds: usize) -> (
     }
     report.documents = prepared.len();
 
-    let folds = folds.max(2);
+    let folds = settings.folds.max(2);
     let mut first_pass: Vec<Vec<u8>> = vec![Vec::new(); prepared.len()];
     for fold in 0..folds {
         let train_on: Vec<usize> = (0..prepared.len()).filter(|d| d % folds != fold).collect();
-        let (bytes, _) = train_pass(&prepared, &train_on, epochs, prune, &mut Vec::new());
+        let (bytes, _) = train_pass(&prepared, &train_on, settings, &mut Vec::new());
         let model = Model::from_bytes(&bytes).expect("a model just written reads back");
         for d in (0..prepared.len()).filter(|d| d % folds == fold) {
             first_pass[d] = tagger::tag_pass(&prepared[d].0, &model);
         }
     }
     let all: Vec<usize> = (0..prepared.len()).collect();
-    let (first, _) = train_pass(&prepared, &all, epochs, prune, &mut Vec::new());
+    let (first, _) = train_pass(&prepared, &all, settings, &mut Vec::new());
     for ((parts, _), tags) in prepared.iter_mut().zip(&first_pass) {
         parts.set_first_pass(tags);
     }
-    let (second, counts) = train_pass(&prepared, &all, epochs, prune, &mut report.accuracy);
+    let (second, counts) = train_pass(&prepared, &all, settings, &mut report.accuracy);
     (report.features, report.kept) = counts;
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC_TWO_PASS);
@@ -137,14 +151,13 @@ pub fn train(examples: &[Example], epochs: usize, prune: f32, folds: usize) -> (
 fn train_pass(
     prepared: &[(DocumentParts, Vec<u8>)],
     train_on: &[usize],
-    epochs: usize,
-    prune: f32,
+    settings: Settings,
     accuracy: &mut Vec<f64>,
 ) -> (Vec<u8>, (usize, usize)) {
     let mut perceptron = Perceptron::default();
     let mut order: Vec<usize> = train_on.to_vec();
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    for _ in 0..epochs {
+    for _ in 0..settings.epochs {
         // Fisher–Yates with a fixed-seed xorshift: the same order on every run.
         for i in (1..order.len()).rev() {
             seed ^= seed << 13;
@@ -155,7 +168,11 @@ fn train_pass(
         let (mut right, mut all) = (0usize, 0usize);
         for &d in &order {
             let (parts, gold) = &prepared[d];
-            let predicted = tagger::decode(parts, &mut perceptron, Some(gold));
+            let lesson = tagger::Lesson {
+                gold,
+                margin: settings.margin,
+            };
+            let predicted = tagger::decode(parts, &mut perceptron, Some(lesson));
             right += predicted.iter().zip(gold).filter(|(p, g)| p == g).count();
             all += gold.len();
         }
@@ -190,7 +207,7 @@ fn train_pass(
         let mut present = 0u32;
         let mut values = Vec::new();
         for (t, &x) in w.iter().enumerate() {
-            if x.abs() >= prune {
+            if x.abs() >= settings.prune {
                 let q = (x * scale).round() as i16;
                 if q != 0 {
                     present |= 1 << t;
