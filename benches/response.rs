@@ -1,10 +1,16 @@
 //! Building a response from a result already at hand (what a cache hit costs after the lookup):
 //! each seed article, in each offset unit.
+//!
+//! Beside it, for UTF-16, the two costs that weigh caching built messages: `utf16-clone`
+//! copies a response already built (what a hit served from a kept `AnalyzeResponse` would
+//! still pay), and `utf16-encode` encodes one into protobuf (what the transport pays for every
+//! response, and what a kept encoded body would save).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use docsift::analysis::text::OffsetUnit;
 use docsift::analysis::{self, Options};
 use docsift::proto::analysis_to_proto;
+use prost::Message;
 
 fn bench(c: &mut Criterion) {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -25,6 +31,13 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| analysis_to_proto(&text, &analysis, unit))
             });
         }
+        let built = analysis_to_proto(&text, &analysis, OffsetUnit::Utf16);
+        group.bench_function(format!("{}/utf16-clone", &name[..3]), |b| {
+            b.iter(|| built.clone())
+        });
+        group.bench_function(format!("{}/utf16-encode", &name[..3]), |b| {
+            b.iter(|| built.encode_to_vec())
+        });
     }
     group.finish();
 }

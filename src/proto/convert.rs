@@ -27,7 +27,7 @@ fn offset_unit_to_proto(unit: OffsetUnit) -> pb::OffsetUnit {
 /// The response for an analysis of `text`, every span converted into `unit`. The id and
 /// `cache_hit` are the caller's to set.
 pub fn analysis_to_proto(text: &str, analysis: &Analysis, unit: OffsetUnit) -> pb::AnalyzeResponse {
-    let offsets = ConvertedOffsets::new(text, unit, spans(analysis).flat_map(|s| [s.begin, s.end]));
+    let offsets = ConvertedOffsets::new(text, unit);
     let built = build(
         analysis,
         offset_unit_to_proto(unit),
@@ -43,24 +43,6 @@ pub fn analysis_to_proto(text: &str, analysis: &Analysis, unit: OffsetUnit) -> p
         Ok(response) => response,
         Err(never) => match never {},
     }
-}
-
-/// Every span a response for `analysis` holds.
-fn spans(analysis: &Analysis) -> impl Iterator<Item = core::Span> + '_ {
-    let mentions = analysis
-        .entities
-        .iter()
-        .flat_map(|entity| entity.mentions.iter().map(|mention| mention.span));
-    let quotes = analysis.quotes.iter().flat_map(|quote| {
-        [
-            Some(quote.span),
-            quote.speaker.as_ref().and_then(|speaker| speaker.span),
-            quote.cue.map(|cue| cue.span),
-        ]
-        .into_iter()
-        .flatten()
-    });
-    mentions.chain(quotes)
 }
 
 /// The response for `analysis`, with spans made by `span` (which may refuse one) and the text
