@@ -138,8 +138,8 @@ pub(crate) fn refine(doc: &Document, tagged: &[Tagged], corrections: Corrections
             }
         }
         // "… Asia Joseph H Felter" with "Joseph" (or "Joseph H") left out: a known given name
-        // right before a person, or before a middle initial that is, in no other name, is the
-        // person's.
+        // in no other name is the person's when it stands right before the person, or before
+        // a middle initial that does.
         let given = if start >= 2 && is_initial(word(start - 1)) {
             start - 2
         } else {
