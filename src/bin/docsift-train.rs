@@ -20,7 +20,7 @@ use docsift::analysis::entities::tagger::Decoding;
 use docsift::analysis::entities::train::{Example, Settings, train};
 use docsift::analysis::entities::{self, Corrections, tagger};
 use docsift::analysis::text::Document;
-use docsift::evaluation::ner::{LABELS, Name, Score};
+use docsift::evaluation::ner::{LABELS, Name, Score, names_line};
 use rayon::prelude::*;
 
 #[derive(Parser)]
@@ -203,19 +203,6 @@ fn predicted(doc: &Document, tagged: &[tagger::Tagged], corrections: Corrections
         .collect()
 }
 
-/// One document's predicted names as a JSON line: its id and code-point offsets, as
-/// `score_ner.py` reads them.
-fn prediction_line(id: &serde_json::Value, text: &str, names: &[Name]) -> String {
-    let chars = |byte: usize| text[..byte].chars().count();
-    let entities: Vec<serde_json::Value> = names
-        .iter()
-        .map(|&(begin, end, kind)| {
-            serde_json::json!({"start": chars(begin), "end": chars(end), "label": LABELS[kind]})
-        })
-        .collect();
-    serde_json::json!({"id": id, "entities": entities}).to_string()
-}
-
 fn cross_validate(
     training: &Training,
     folds: usize,
@@ -266,7 +253,7 @@ fn cross_validate(
                     }
                     if predictions.is_some() {
                         let names = predicted(&doc, &tagged, Corrections::ALL);
-                        lines.push(prediction_line(id, &example.text, &names));
+                        lines.push(names_line(id, &example.text, &names).to_string());
                     }
                     if let Some(width) = beam {
                         let tagged =

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{code_point_map, code_points};
-use crate::analysis::{self, Features, MentionKind, Options};
+use crate::analysis::{self, Features, MentionKind, Options, Span};
 
 /// The prediction line for one gold document (`{"id", "text", ...}`).
 pub fn predict(id: &str, text: &str) -> Value {
@@ -34,6 +34,20 @@ pub fn predict(id: &str, text: &str) -> Value {
             .collect(),
         Err(_) => Vec::new(),
     };
+    json!({"id": id, "entities": entities})
+}
+
+/// The prediction line for one document whose names are already known as byte spans with
+/// their type numbers (the held-out documents of cross-validation).
+pub fn names_line(id: &Value, text: &str, names: &[Name]) -> Value {
+    let map = code_point_map(text);
+    let entities: Vec<Value> = names
+        .iter()
+        .map(|&(begin, end, kind)| {
+            let (start, end) = code_points(&map, Span { begin, end });
+            json!({"start": start, "end": end, "label": LABELS[kind]})
+        })
+        .collect();
     json!({"id": id, "entities": entities})
 }
 

@@ -156,7 +156,7 @@ impl<'a, 't> Attributor<'a, 't> {
 
     /// The first token that begins at or after `offset`.
     fn token_at(&self, offset: usize) -> usize {
-        self.doc.tokens.partition_point(|t| t.span.begin < offset)
+        token_at(self.doc, offset)
     }
 
     /// Whether a verb may follow token `i` as its subject's end: a personal or relative
@@ -1151,16 +1151,12 @@ fn genders_in_text(doc: &Document, entities: &[Entity]) -> Vec<Option<Gender>> {
             }
             let mut said = None;
             for mention in &entity.mentions {
-                let first = doc
-                    .tokens
-                    .partition_point(|t| t.span.begin < mention.span.begin);
+                let first = token_at(doc, mention.span.begin);
                 // The word before the name, or its own first word when the name holds its
                 // title ("Mrs. Clinton"; a first word of the name is a title only when it is
                 // no word of a name, as "Father" or "Son" may be).
-                let own = doc
-                    .tokens
-                    .get(first)
-                    .map(|_| doc.token_text(first))
+                let own = (first < doc.tokens.len())
+                    .then(|| doc.token_text(first))
                     .filter(|w| w.ends_with('.') || matches!(*w, "Mr" | "Mrs" | "Ms" | "Miss"));
                 let told = first
                     .checked_sub(1)
@@ -1178,6 +1174,11 @@ fn genders_in_text(doc: &Document, entities: &[Entity]) -> Vec<Option<Gender>> {
             said
         })
         .collect()
+}
+
+/// The first token of `doc` that begins at or after `offset`.
+fn token_at(doc: &Document, offset: usize) -> usize {
+    doc.tokens.partition_point(|t| t.span.begin < offset)
 }
 
 /// Whether a quote's words end a sentence ("… to go.”", "… again?”").
