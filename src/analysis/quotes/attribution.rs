@@ -378,15 +378,7 @@ impl<'a, 't> Attributor<'a, 't> {
         let phrase = if self.word(verb).eq_ignore_ascii_case("according") {
             self.forward(verb + 2, window.end)
         } else if self.word(verb).ends_with("ing") {
-            // "footage of Trump saying “…”": the name right before the participle speaks;
-            // "Trump attacked Clinton ..., saying, “…”": else the clause's subject does.
-            let adjacent = (verb > window.start && is_capitalised(self.word(verb - 1)))
-                .then(|| self.backward_core(window.start, verb))
-                .flatten()
-                .filter(|p| matches!(p, Phrase::Name(_)));
-            adjacent
-                .or_else(|| self.clause_subject(window.start, verb))
-                .or_else(|| self.backward(window.start, verb))
+            self.participle_subject(window.start, verb)
         } else {
             self.backward(window.start, verb)
                 .or_else(|| {
@@ -397,6 +389,18 @@ impl<'a, 't> Attributor<'a, 't> {
         };
         let who = phrase.and_then(|p| self.resolve(&p, at));
         Some((who, cue, direct))
+    }
+
+    /// Who speaks a participle: "footage of Trump saying …", the name right before it;
+    /// "Trump attacked Clinton on Tuesday, saying …", else the clause's subject.
+    fn participle_subject(&self, lo: usize, verb: usize) -> Option<Phrase> {
+        let adjacent = (verb > lo && is_capitalised(self.word(verb - 1)))
+            .then(|| self.backward_core(lo, verb))
+            .flatten()
+            .filter(|p| matches!(p, Phrase::Name(_)));
+        adjacent
+            .or_else(|| self.clause_subject(lo, verb))
+            .or_else(|| self.backward(lo, verb))
     }
 
     /// The subject of the clause that holds `verb`: the sentence's subject after an opening
@@ -581,7 +585,10 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
-                || (i > start && w.len() >= 4 && (w.ends_with("ed") || w.ends_with("ly")))
+                || (i > start
+                    && w.len() >= 4
+                    && (w.ends_with("ed") || w.ends_with("ly"))
+                    && !self.is_attributive(i, hi))
             {
                 break;
             } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
@@ -606,6 +613,18 @@ impl<'a, 't> Attributor<'a, 't> {
         Some(self.phrase(start, i))
     }
 
+    /// Whether the word at `i`, after a determiner and before a noun, describes it ("the
+    /// retired neurosurgeon", "one well-connected Democrat") rather than being a verb.
+    fn is_attributive(&self, i: usize, hi: usize) -> bool {
+        let next = i + 1;
+        lexicon::is_determiner(self.word(i - 1))
+            && next < hi
+            && is_word(self.word(next))
+            && !lexicon::is_function_word(self.word(next))
+            && !lexicon::is_speech_verb(self.word(next))
+            && !matches!(self.word(next), "to" | "by" | "in" | "on" | "at" | "for" | "with")
+    }
+
     /// The subject phrase that ends just before the verb at `verb`, read backwards; an
     /// appositive between commas is passed over unless it is the name ("A spokesman,
     /// Sok Eysan, said").
@@ -618,10 +637,14 @@ impl<'a, 't> Attributor<'a, 't> {
             {
                 end -= 1;
             } else if end >= lo + 2
-                && lexicon::is_day(self.word(end - 1))
-                && matches!(self.word(end - 2), "on" | "last" | "this")
+                && (lexicon::is_day(self.word(end - 1)) || lexicon::is_period(self.word(end - 1)))
+                && matches!(self.word(end - 2), "on" | "last" | "this" | "next")
             {
+                // "Rempel earlier this week called …", "Trump on Tuesday said".
                 end -= 2;
+            } else if end > lo + 1 && lexicon::is_day(self.word(end - 1)) {
+                // "Trump Tuesday said".
+                end -= 1;
             } else {
                 break;
             }
@@ -768,8 +791,10 @@ impl<'a, 't> Attributor<'a, 't> {
             Phrase::Name(run) => {
                 let who = self.name(run.clone());
                 // "Wait, it gets better:", "Here in Columbia, Sanders …": a word that opens a
-                // sentence names no one.
-                (run.len() > 1 || !lexicon::is_function_word(self.word(run.start))).then_some(who)
+                // sentence names no one; "… on Tuesday, telling CNN": nor does a day.
+                let word = self.word(run.start);
+                (run.len() > 1 || !(lexicon::is_function_word(word) || lexicon::is_day(word)))
+                    .then_some(who)
             }
             Phrase::Description(range) => {
                 let start = range.start;

@@ -991,6 +991,14 @@ pub fn is_day(word: &str) -> bool {
     )
 }
 
+/// A stretch of time a speech verb may be dated by: "this week", "last month".
+pub fn is_period(word: &str) -> bool {
+    matches!(
+        word,
+        "week" | "weekend" | "month" | "year" | "morning" | "afternoon" | "evening" | "night"
+    )
+}
+
 /// Words that open sentences but never name anyone: "But", "Why", "First", "Wait".
 pub fn is_function_word(word: &str) -> bool {
     let mut buf = [0; 24];

@@ -453,3 +453,31 @@ fn the_source_named_by_according_to_may_be_the_next_he() {
                 “My criticism of politicians is they sell this stuff on stimulus grounds,” he said.";
     assert_eq!(speakers(text), [some("David Dodge")]);
 }
+
+#[test]
+fn a_day_names_no_one() {
+    let text = "Ginsburg is known for speaking her mind.\n\n\
+                She escalated her criticism on Tuesday, telling CNN that Trump is a “faker.”\n\n\
+                “He has no consistency about him,” she said.";
+    assert_eq!(speakers(text), [some("Ginsburg"), some("Ginsburg")]);
+}
+
+#[test]
+fn a_date_between_speaker_and_verb_is_passed_over() {
+    let text = "Calgary MP Michelle Rempel earlier this week called the minister a “chicken” online.";
+    assert_eq!(speakers(text), [some("Michelle Rempel")]);
+    let text = "Priebus later Thursday told Fox News: “Both men will meet next week.”";
+    assert_eq!(speakers(text), [some("Priebus")]);
+}
+
+#[test]
+fn a_participle_after_a_determiner_describes_the_speaker() {
+    assert_eq!(
+        speakers("“There is no advantage,” said one unaligned Florida Republican strategist."),
+        [some("one unaligned Florida Republican strategist")]
+    );
+    assert_eq!(
+        speakers("“Stop and listen,” the retired neurosurgeon told reporters."),
+        [some("the retired neurosurgeon")]
+    );
+}
