@@ -826,30 +826,20 @@ impl<'a, 't> Attributor<'a, 't> {
                 let span = span_of(doc, &(start..range.end));
                 let head = self.word(range.end - 1);
                 let group = lexicon::is_org_head(head);
-                let unnamed = !(start + 1..range.end).any(|i| is_capitalised(self.word(i)));
-                if group
-                    && unnamed
-                    && let Some(org) = self.registry.organisation(head, at)
-                {
-                    let entity = self.entity_at(org);
-                    return Some(Who {
-                        name: self.canonical(org, entity),
-                        span: Some(span),
-                        entity,
-                        person: false,
-                        group: true,
-                        pronoun: false,
-                    });
-                }
-                // "the spokeswoman said": the person the text introduced as one.
+                // "the Calgary-based railway" names no one; "the US embassy" may.
+                let unnamed = !(start + 1..range.end).any(|i| {
+                    let w = self.word(i);
+                    is_capitalised(w) && !w.rsplit('-').next().is_some_and(|last| !is_capitalised(last))
+                });
+                // "the ministry said", "the spokeswoman said": the organisation or the person
+                // the text introduced as one.
                 let plural = head.ends_with('s') && !head.ends_with("ss");
                 if unnamed
-                    && !group
                     && !plural
                     && range.end - start >= 2
                     && matches!(self.word(start), "the" | "The")
                     && !lexicon::is_document_noun(head)
-                    && let Some(who) = self.person_described(head, span, at)
+                    && let Some(who) = self.described(head, group, span, at)
                 {
                     return Some(who);
                 }
@@ -878,17 +868,24 @@ impl<'a, 't> Attributor<'a, 't> {
         }
     }
 
-    /// The person a definite description stands for: the latest person named before `at`
-    /// with the description's head word as a title ("Mayor Doug McCallum", "spokeswoman Jane
-    /// Doe") or in an appositive after the name ("Jane Doe, a spokeswoman for the ministry").
-    fn person_described(&self, head: &str, span: Span, at: usize) -> Option<Who> {
+    /// Who a definite description stands for: the latest person (or, for "the ministry",
+    /// organisation) named before `at` with the description's head word as a title ("Mayor Doug
+    /// McCallum", "security firm Cisco Talos"), in an appositive after the name ("Jane Doe, a
+    /// spokeswoman for the ministry"), or, for an organisation, in its name ("the Ministry of
+    /// Health").
+    fn described(&self, head: &str, group: bool, span: Span, at: usize) -> Option<Who> {
         let doc = self.doc;
+        let kind = if group {
+            EntityType::Organization
+        } else {
+            EntityType::Person
+        };
         let head_at = |i: usize| self.word(i).eq_ignore_ascii_case(head);
         let before = self
             .mentions
             .partition_point(|(m, _)| m.begin < at.min(span.begin));
         let (mention, entity) = self.mentions[..before].iter().rev().find(|(m, e)| {
-            if self.entities[*e].kind != EntityType::Person {
+            if self.entities[*e].kind != kind {
                 return false;
             }
             let first = self.token_at(m.begin);
@@ -900,14 +897,15 @@ impl<'a, 't> Attributor<'a, 't> {
                 && (last + 2..doc.tokens.len().min(last + 12))
                     .take_while(|&i| !matches!(self.word(i), "," | "." | ";" | "and" | "who"))
                     .any(head_at);
-            titled || appositive
+            let in_name = group && (first..last).any(head_at);
+            titled || appositive || in_name
         })?;
         Some(Who {
             name: self.canonical(*mention, Some(*entity)),
             span: Some(span),
             entity: Some(*entity),
-            person: true,
-            group: false,
+            person: !group,
+            group,
             pronoun: false,
         })
     }

@@ -126,13 +126,10 @@ pub fn run_ending_at(doc: &Document, lo: usize, end: usize) -> Option<Range<usiz
     Some(start..end)
 }
 
-/// The names a document gives, for grouping surnames under full names and "the ministry" under
-/// the ministry's name.
+/// The names a document gives, for grouping surnames under full names.
 pub struct Registry {
     /// Surname → the spans of the full names (two words or more) that end with it.
     people: HashMap<String, Vec<Span>>,
-    /// Lower-cased organisation word ("ministry") → the spans of the names that hold it.
-    organisations: HashMap<String, Vec<Span>>,
 }
 
 impl Registry {
@@ -140,7 +137,6 @@ impl Registry {
     pub fn build(doc: &Document) -> Self {
         let mut registry = Registry {
             people: HashMap::new(),
-            organisations: HashMap::new(),
         };
         for sentence in &doc.sentences {
             let range = sentence.tokens.clone();
@@ -169,9 +165,6 @@ impl Registry {
         for spans in registry.people.values_mut() {
             spans.sort_unstable();
         }
-        for spans in registry.organisations.values_mut() {
-            spans.sort_unstable();
-        }
         registry
     }
 
@@ -183,18 +176,6 @@ impl Registry {
                     .entry(surname)
                     .or_default()
                     .push(span_of(doc, &tail));
-            }
-            NameKind::Organisation(tokens) => {
-                let span = span_of(doc, &tokens);
-                for i in tokens {
-                    let w = doc.token_text(i);
-                    if lexicon::is_org_head(w) {
-                        self.organisations
-                            .entry(w.to_lowercase())
-                            .or_default()
-                            .push(span);
-                    }
-                }
             }
             _ => {}
         }
@@ -209,14 +190,6 @@ impl Registry {
             .get(before.wrapping_sub(1))
             .or_else(|| spans.get(before))
             .copied()
-    }
-
-    /// The organisation "the ministry" refers to at `at`: the last one named before it whose
-    /// name holds the word.
-    pub fn organisation(&self, head: &str, at: usize) -> Option<Span> {
-        let spans = self.organisations.get(&head.to_lowercase())?;
-        let before = spans.partition_point(|s| s.begin < at);
-        before.checked_sub(1).map(|i| spans[i])
     }
 }
 

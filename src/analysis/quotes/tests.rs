@@ -481,3 +481,13 @@ fn a_participle_after_a_determiner_describes_the_speaker() {
         [some("the retired neurosurgeon")]
     );
 }
+
+#[test]
+fn a_definite_description_is_the_organisation_named_as_one() {
+    let text = "Investigators at the Cambodian Ministry of Health said on Monday that the \
+                threats came from one group.\n\n\
+                “It is the same group,” the Phnom Penh-based ministry said.";
+    assert_eq!(speakers(text), [some("the Phnom Penh-based ministry")]);
+    let text = text.replace("Phnom Penh-based", "Asia-based");
+    assert_eq!(speakers(&text), [some("Cambodian Ministry of Health")]);
+}
