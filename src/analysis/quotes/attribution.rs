@@ -718,6 +718,15 @@ impl<'a, 't> Attributor<'a, 't> {
                     start -= 1;
                     continue;
                 }
+                // "Another member of the public", "a spokesperson for the camp": a lower-case
+                // head before "of" or "for" belongs to the phrase.
+                if start > lo + 1
+                    && matches!(self.word(start - 1), "of" | "for")
+                    && self.is_head_noun(start - 2)
+                {
+                    start -= 1;
+                    continue;
+                }
                 break;
             }
             if lexicon::is_speech_verb(w)
@@ -731,6 +740,21 @@ impl<'a, 't> Attributor<'a, 't> {
             start -= 1;
         }
         (start < end).then(|| self.phrase(start, end))
+    }
+
+    /// Whether the word at `i` may head a noun phrase a preposition's phrase follows ("member"
+    /// in "member of the public"): a lower-case word that is no verb, pronoun or adverb.
+    fn is_head_noun(&self, i: usize) -> bool {
+        let w = self.word(i);
+        is_word(w)
+            && !is_capitalised(w)
+            && !lexicon::is_speech_verb(w)
+            && !lexicon::is_clause_word(w)
+            && !lexicon::is_verb_filler(w)
+            && !lexicon::is_function_word(w)
+            && !w.ends_with("ly")
+            && !w.ends_with("ed")
+            && !w.ends_with("ing")
     }
 
     /// A name when the phrase ends with capitalised words, else a description.
@@ -824,7 +848,11 @@ impl<'a, 't> Attributor<'a, 't> {
                     }
                 }
                 let span = span_of(doc, &(start..range.end));
-                let head = self.word(range.end - 1);
+                // "a spokesperson for the camp": the head comes before the preposition.
+                let head = (start + 1..range.end)
+                    .find(|&i| matches!(self.word(i), "of" | "for"))
+                    .map_or(range.end - 1, |i| i - 1);
+                let head = self.word(head);
                 let group = lexicon::is_org_head(head);
                 // "the Calgary-based railway" names no one; "the US embassy" may.
                 let unnamed = !(start + 1..range.end).any(|i| {

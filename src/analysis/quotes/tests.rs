@@ -491,3 +491,10 @@ fn a_definite_description_is_the_organisation_named_as_one() {
     let text = text.replace("Phnom Penh-based", "Asia-based");
     assert_eq!(speakers(&text), [some("Cambodian Ministry of Health")]);
 }
+
+#[test]
+fn a_description_keeps_its_of_phrase() {
+    let text = "Another member of the public, whose name is redacted, wrote: “I can only \
+                imagine what comes next.”";
+    assert_eq!(speakers(text), [some("Another member of the public")]);
+}
