@@ -667,11 +667,34 @@ impl<'a, 't> Attributor<'a, 't> {
                 if all_name {
                     return Some(Phrase::Name(inside));
                 }
-                return self.backward_core(lo, open);
+                return self
+                    .person_before_appositive(lo, open)
+                    .or_else(|| self.backward_core(lo, open));
             }
             return self.backward_core(lo, comma);
         }
         self.backward_core(lo, end)
+    }
+
+    /// "Will Young, a mechanic based in Kansas City, Mo., and an organizer, said": a person
+    /// opening the clause, whose appositive runs over more than one comma, before `end`.
+    fn person_before_appositive(&self, lo: usize, end: usize) -> Option<Phrase> {
+        let comma = (lo + 1..end).find(|&i| !is_capitalised(self.word(i)))?;
+        if comma == end || self.word(comma) != "," {
+            return None;
+        }
+        // The run is one person's name, after titles ("Sen. Debbie Stabenow, D-Mich., …";
+        // "Of Carson, Levine, …" is not).
+        let span = span_of(self.doc, &(lo..comma));
+        let (mention, _) = self.mentions.iter().find(|(m, e)| {
+            m.end == span.end
+                && m.begin >= span.begin
+                && self.entities[*e].kind == EntityType::Person
+        })?;
+        let first = self.token_at(mention.begin);
+        (lo..first)
+            .all(|i| lexicon::is_title(self.word(i)) || self.word(i) == ".")
+            .then_some(Phrase::Name(lo..comma))
     }
 
     fn backward_core(&self, lo: usize, end: usize) -> Option<Phrase> {

@@ -498,3 +498,11 @@ fn a_description_keeps_its_of_phrase() {
                 imagine what comes next.”";
     assert_eq!(speakers(text), [some("Another member of the public")]);
 }
+
+#[test]
+fn a_person_before_a_long_appositive_speaks() {
+    let text = "Will Young, a locomotive mechanic based in Kansas City, Mo., and an organizer \
+                at Railroad Workers United, said cold weather takes a toll.\n\n\
+                “Things break that normally don't.”";
+    assert_eq!(speakers(text), [some("Will Young")]);
+}
