@@ -1008,6 +1008,12 @@ impl<'a, 't> Attributor<'a, 't> {
         }
     }
 
+    /// Whether the tagger reads a speaker as a place.
+    fn is_place(&self, who: &Who) -> bool {
+        who.entity
+            .is_some_and(|e| self.entities[e].kind == EntityType::Location)
+    }
+
     /// The entity with a mention overlapping `span`.
     fn entity_at(&self, span: Span) -> Option<usize> {
         let after = self.mentions.partition_point(|(m, _)| m.begin < span.end);
@@ -1090,7 +1096,11 @@ impl<'a, 't> Attributor<'a, 't> {
             return;
         }
         let begin = doc.sentences[sentence].span.begin;
-        if self.is_caption(sentence) {
+        // A caption, or a headline in title case: every word is capitalised there, so capitals
+        // tell no names ("Hillary Clinton Says Trump’s Bigotry Doesn’t …").
+        if self.is_caption(sentence)
+            || sentence == 0 && super::is_strict_title_case(doc.slice(doc.sentences[0].span))
+        {
             return;
         }
         let inside = quotes.partition_point(|q| q.span.end <= begin);
@@ -1188,7 +1198,8 @@ impl<'a, 't> Attributor<'a, 't> {
             if let Some(phrase) = phrase
                 && let Some(mut who) = self.resolve(&phrase, begin)
             {
-                if matches!(phrase, Phrase::Name(_)) && !who.group {
+                // "…, Colorado said": a place that speaks is no "he" or "she".
+                if matches!(phrase, Phrase::Name(_)) && !who.group && !self.is_place(&who) {
                     who.person = true;
                 }
                 self.set_speaker(&who);
@@ -1204,7 +1215,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 .filter(|p| matches!(p, Phrase::Name(_)))
                 && let Some(mut who) = self.resolve(&phrase, begin)
             {
-                if !who.group {
+                if !who.group && !self.is_place(&who) {
                     who.person = true;
                 }
                 self.set_speaker(&who);

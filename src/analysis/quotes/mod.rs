@@ -341,6 +341,19 @@ const HEADLINE_WORDS: usize = 30;
 /// or more open with a capital ("Ted Cruz Is A ‘Natural Born Citizen,’ Board Of Election
 /// Finds"), and there are at least three such words.
 fn is_title_case(line: &str) -> bool {
+    let (long, lower) = long_words(line);
+    long >= 3 && lower <= 1
+}
+
+/// Whether a line is a headline in title case beyond doubt: every word of four letters or more
+/// opens with a capital, and there are at least four ("Chin Malin arrived." is prose).
+pub(super) fn is_strict_title_case(line: &str) -> bool {
+    let (long, lower) = long_words(line);
+    long >= 4 && lower == 0
+}
+
+/// How many words of four letters or more a line has, and how many of them are lower case.
+fn long_words(line: &str) -> (usize, usize) {
     let long: Vec<&str> = line
         .split_whitespace()
         .map(|w| w.trim_start_matches(|c: char| !c.is_alphanumeric()))
@@ -350,7 +363,7 @@ fn is_title_case(line: &str) -> bool {
         .iter()
         .filter(|w| w.starts_with(char::is_lowercase))
         .count();
-    long.len() >= 3 && lower <= 1
+    (long.len(), lower)
 }
 
 /// A title, a name or a nickname in marks: a few words, all capitalised ("Face the Nation").

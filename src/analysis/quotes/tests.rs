@@ -506,3 +506,19 @@ fn a_person_before_a_long_appositive_speaks() {
                 “Things break that normally don't.”";
     assert_eq!(speakers(text), [some("Will Young")]);
 }
+
+#[test]
+fn a_title_case_headline_names_no_one_for_a_pronoun() {
+    let text = "Clinton Says Trump’s Bigotry Doesn’t Fit With Him.\n\n\
+                Hillary Clinton spoke to Morning Joe on Friday.\n\n\
+                “It is going to be interesting to see,” she continued.";
+    assert_eq!(speakers(text), [some("Hillary Clinton")]);
+}
+
+#[test]
+fn a_place_that_speaks_is_no_one_s_pronoun() {
+    let text = "Rachel Berg, a philanthropist from Monsey, New York, said the speeches had \
+                led her to count Trump out.\n\n\
+                “I feel bad to say it,” she said.";
+    assert_eq!(speakers(text), [some("Rachel Berg")]);
+}
