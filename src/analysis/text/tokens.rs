@@ -138,10 +138,14 @@ fn split_part(text: &str, mut begin: usize, end: usize, base: usize, out: &mut V
         out.push(Span::new(base + begin, base + end));
         return;
     }
-    // Leading punctuation, one mark a token.
+    // Leading punctuation, one mark a token; a closing mark too, when no space follows it
+    // ("…,”Clinton said").
     while begin < end {
         let c = first_char(&text[begin..end]);
-        if is_opening(c) || (c.is_ascii_punctuation() && !matches!(c, '$' | '#' | '@' | '&')) {
+        if is_opening(c)
+            || is_closing(c)
+            || (c.is_ascii_punctuation() && !matches!(c, '$' | '#' | '@' | '&'))
+        {
             if c == '.' && text[begin..end].starts_with("...") {
                 out.push(Span::new(base + begin, base + begin + 3));
                 begin += 3;
@@ -276,6 +280,10 @@ mod tests {
             [
                 "“", "We", "[", "US", "]", "stay", ",", "”", "he", "said", ":"
             ]
+        );
+        assert_eq!(
+            tokens("“We stay,”Clinton said"),
+            ["“", "We", "stay", ",", "”", "Clinton", "said"]
         );
     }
 
