@@ -1164,7 +1164,11 @@ impl<'a, 't> Attributor<'a, 't> {
                     // The person acts: after the opening phrase or "that", before a verb.
                     let (first, next) = (self.token_at(m.begin), self.token_at(m.end));
                     self.entities[*e].kind == EntityType::Person
-                        && (first == lo || matches!(self.word(first - 1), "," | ":" | "that"))
+                        && (first == lo
+                            || matches!(self.word(first - 1), "," | ":" | "that")
+                            || matches!(self.word(first - 1), "and" | "but")
+                                && first >= lo + 2
+                                && self.word(first - 2) == ",")
                         && next < hi
                         && self
                             .word(next)
@@ -1190,7 +1194,10 @@ impl<'a, 't> Attributor<'a, 't> {
             let mut phrase = self
                 .backward(lo, v)
                 .filter(|p| !matches!(p, Phrase::Description(_)));
-            if phrase.is_none() && v > tokens.start && self.word(v - 1) == "," {
+            // "…, noted NBC's Dante Chinni" names the speaker after the verb; "…, telling Mic"
+            // and "…, told CNN" name whom they spoke to.
+            let addressee = self.word(v).ends_with("ing") || lexicon::is_tell_verb(self.word(v));
+            if phrase.is_none() && v > tokens.start && self.word(v - 1) == "," && !addressee {
                 phrase = self
                     .forward(v + 1, hi)
                     .filter(|p| !matches!(p, Phrase::Description(_)));

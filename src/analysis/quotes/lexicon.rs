@@ -991,6 +991,11 @@ pub fn is_day(word: &str) -> bool {
     )
 }
 
+/// The forms of "tell", whose object is whom the speaker spoke to.
+pub fn is_tell_verb(word: &str) -> bool {
+    matches!(word, "tell" | "tells" | "told" | "telling")
+}
+
 /// A stretch of time a speech verb may be dated by: "this week", "last month".
 pub fn is_period(word: &str) -> bool {
     matches!(

@@ -522,3 +522,18 @@ fn a_place_that_speaks_is_no_one_s_pronoun() {
                 “I feel bad to say it,” she said.";
     assert_eq!(speakers(text), [some("Rachel Berg")]);
 }
+
+#[test]
+fn whom_a_speaker_tells_is_not_the_speaker() {
+    let text = "Vice President Biden weighed in as well, telling Mic in an interview, \
+                “They are both qualified,” he said.";
+    assert_eq!(speakers(text), [some("Biden")]);
+}
+
+#[test]
+fn a_person_after_a_comma_and_a_conjunction_acts() {
+    let text = "Donald Trump won in Michigan.\n\n\
+                Florida is one of the swing states, and Clinton aimed her speech at him.\n\n\
+                “We have work to do,” she told a cheering crowd.";
+    assert_eq!(speakers(text), [some("Clinton")]);
+}
