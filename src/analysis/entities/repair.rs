@@ -307,8 +307,8 @@ fn cut_at_possessive(doc: &Document, t: &Tagged) -> Option<Tagged> {
     })
 }
 
-/// "And Trump didn’t apologize": a conjunction or sentence adverb opening a sentence is no part
-/// of the name after it.
+/// "And Trump didn’t apologize", "Besides Clinton …": a conjunction, preposition or sentence
+/// adverb opening a sentence is no part of the name after it.
 fn drop_opener(doc: &Document, t: Tagged) -> Option<Tagged> {
     let first = doc.token_text(t.tokens.start);
     let opens_sentence = doc.starts_sentence(t.tokens.start);
@@ -339,6 +339,32 @@ fn drop_opener(doc: &Document, t: Tagged) -> Option<Tagged> {
             | "now"
             | "today"
             | "yesterday"
+            | "tomorrow"
+            | "tonight"
+            | "besides"
+            | "absent"
+            | "despite"
+            | "unlike"
+            | "without"
+            | "because"
+            | "unless"
+            | "until"
+            | "during"
+            | "against"
+            | "amid"
+            | "perhaps"
+            | "indeed"
+            | "moreover"
+            | "nevertheless"
+            | "nonetheless"
+            | "otherwise"
+            | "thus"
+            | "finally"
+            | "later"
+            | "earlier"
+            | "why"
+            | "how"
+            | "where"
     );
     if t.tokens.len() >= 2 && opens_sentence && opener {
         return Some(Tagged {
@@ -694,6 +720,13 @@ mod tests {
         let obama = found.iter().find(|(n, _, _)| n == "Obama").expect("Obama");
         assert_eq!(obama.1, EntityType::Person);
         assert_eq!(obama.2.len(), 2, "the headline's mention joins the body's");
+    }
+
+    #[test]
+    fn a_preposition_or_adverb_opening_a_sentence_is_no_part_of_a_name() {
+        let found = entities("Besides Clinton aimed her speech at him. Absent Sanders, it split.");
+        let names: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert!(names.contains(&"Clinton") && names.contains(&"Sanders"), "{names:?}");
     }
 
     #[test]
