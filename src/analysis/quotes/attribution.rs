@@ -398,8 +398,22 @@ impl<'a, 't> Attributor<'a, 't> {
             .then(|| self.backward_core(lo, verb))
             .flatten()
             .filter(|p| matches!(p, Phrase::Name(_)));
+        // "He voiced his “frustration” on Twitter, writing “…”": the clause opens before the
+        // quote that ends the window's start.
+        let sentence = self.doc.sentences[..]
+            .partition_point(|s| s.tokens.start <= verb)
+            .saturating_sub(1);
+        let start = self.doc.sentences[sentence].tokens.start;
+        let opening = if start < lo
+            && is_word(self.word(start))
+            && !(lo..verb).any(|i| self.is_speech_verb(i))
+        {
+            start
+        } else {
+            lo
+        };
         adjacent
-            .or_else(|| self.clause_subject(lo, verb))
+            .or_else(|| self.clause_subject(opening, verb))
             .or_else(|| self.backward(lo, verb))
     }
 

@@ -537,3 +537,11 @@ fn a_person_after_a_comma_and_a_conjunction_acts() {
                 “We have work to do,” she told a cheering crowd.";
     assert_eq!(speakers(text), [some("Clinton")]);
 }
+
+#[test]
+fn a_participle_after_a_quoted_object_has_the_clause_s_subject() {
+    let text = "Marc Gasol volunteered in a rescue effort.\n\n\
+                He called the rescue “the most important thing I have done in my life” on Twitter, \
+                writing “It is unbelievable how many people are abandoned at sea.”";
+    assert_eq!(speakers(text), [some("Marc Gasol"), some("Marc Gasol")]);
+}
