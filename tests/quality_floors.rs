@@ -128,10 +128,10 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    // 0.905 with the tagger before the margin-trained one, 0.897 with it: that tagger reads a
-    // lone "Jordan" in one article as the country, not as "Jordan Stewart" (three quotes),
-    // while PolNeAR's speakers rose with it (dev 0.897 -> 0.903, whose floor rose to 0.90).
-    assert!(speakers >= 0.895, "speaker accuracy {speakers:.4}");
+    // 0.913 (347 of 380): the rules for descriptions, appositives and participles chosen on
+    // PolNeAR train lifted it from 0.897; the floor sits a little under, as one model change can
+    // flip a few quotes (a lone "Jordan" read as the country costs three).
+    assert!(speakers >= 0.905, "speaker accuracy {speakers:.4}");
 }
 
 /// Quote precision and recall on overlapping spans.
