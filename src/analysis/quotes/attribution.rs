@@ -596,6 +596,8 @@ impl<'a, 't> Attributor<'a, 't> {
                 && i + 1 < hi
                 && is_capitalised(self.word(i + 1))
             {
+            } else if described && i > start && lexicon::joins_its_phrase(self.word(i - 1), w) {
+                // "a person close to the Clintons", "the base chief known as Bob".
             } else if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
@@ -797,6 +799,16 @@ impl<'a, 't> Attributor<'a, 't> {
     /// A name when the phrase ends with capitalised words, else a description.
     fn phrase(&self, start: usize, end: usize) -> Phrase {
         match names::run_ending_at(self.doc, start, end) {
+            // "a person close to the Clintons" is not the Clintons.
+            Some(run) if run.start > start + 1 && self.word(run.start - 1) == "to" => {
+                Phrase::Description(start..end)
+            }
+            Some(run) if run.start > start + 2
+                && self.word(run.start - 2) == "to"
+                && lexicon::is_determiner(self.word(run.start - 1)) =>
+            {
+                Phrase::Description(start..end)
+            }
             Some(run) => {
                 let mut run = run;
                 while run.start + 1 < run.end && lexicon::is_determiner(self.word(run.start)) {

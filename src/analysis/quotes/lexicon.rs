@@ -991,6 +991,19 @@ pub fn is_day(word: &str) -> bool {
     )
 }
 
+/// Whether a word that usually ends a phrase goes on with the word before it: "close to",
+/// "known as", "aide to", "adviser to".
+pub fn joins_its_phrase(before: &str, word: &str) -> bool {
+    match word {
+        "to" => matches!(
+            before,
+            "close" | "closest" | "aide" | "aides" | "adviser" | "advisers" | "advisor" | "advisors"
+        ),
+        "as" => before == "known",
+        _ => false,
+    }
+}
+
 /// The forms of "tell", whose object is whom the speaker spoke to.
 pub fn is_tell_verb(word: &str) -> bool {
     matches!(word, "tell" | "tells" | "told" | "telling")

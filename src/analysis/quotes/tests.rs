@@ -545,3 +545,15 @@ fn a_participle_after_a_quoted_object_has_the_clause_s_subject() {
                 writing “It is unbelievable how many people are abandoned at sea.”";
     assert_eq!(speakers(text), [some("Marc Gasol"), some("Marc Gasol")]);
 }
+
+#[test]
+fn a_description_goes_on_through_close_to_and_known_as() {
+    assert_eq!(
+        speakers("“The drop is directly due to the emails,” said a person close to the Clintons."),
+        [some("a person close to the Clintons")]
+    );
+    assert_eq!(
+        speakers("“There never was a stand-down order,” said the base chief known as Bob."),
+        [some("Bob")]
+    );
+}
