@@ -726,7 +726,10 @@ mod tests {
     fn a_preposition_or_adverb_opening_a_sentence_is_no_part_of_a_name() {
         let found = entities("Besides Clinton aimed her speech at him. Absent Sanders, it split.");
         let names: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
-        assert!(names.contains(&"Clinton") && names.contains(&"Sanders"), "{names:?}");
+        assert!(
+            names.contains(&"Clinton") && names.contains(&"Sanders"),
+            "{names:?}"
+        );
     }
 
     #[test]

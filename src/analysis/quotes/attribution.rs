@@ -638,7 +638,10 @@ impl<'a, 't> Attributor<'a, 't> {
             && is_word(self.word(next))
             && !lexicon::is_function_word(self.word(next))
             && !lexicon::is_speech_verb(self.word(next))
-            && !matches!(self.word(next), "to" | "by" | "in" | "on" | "at" | "for" | "with")
+            && !matches!(
+                self.word(next),
+                "to" | "by" | "in" | "on" | "at" | "for" | "with"
+            )
     }
 
     /// The subject phrase that ends just before the verb at `verb`, read backwards; an
@@ -803,9 +806,10 @@ impl<'a, 't> Attributor<'a, 't> {
             Some(run) if run.start > start + 1 && self.word(run.start - 1) == "to" => {
                 Phrase::Description(start..end)
             }
-            Some(run) if run.start > start + 2
-                && self.word(run.start - 2) == "to"
-                && lexicon::is_determiner(self.word(run.start - 1)) =>
+            Some(run)
+                if run.start > start + 2
+                    && self.word(run.start - 2) == "to"
+                    && lexicon::is_determiner(self.word(run.start - 1)) =>
             {
                 Phrase::Description(start..end)
             }
@@ -906,7 +910,8 @@ impl<'a, 't> Attributor<'a, 't> {
                 // "the Calgary-based railway" names no one; "the US embassy" may.
                 let unnamed = !(start + 1..range.end).any(|i| {
                     let w = self.word(i);
-                    is_capitalised(w) && !w.rsplit('-').next().is_some_and(|last| !is_capitalised(last))
+                    let last = w.rsplit('-').next().unwrap_or(w);
+                    is_capitalised(w) && is_capitalised(last)
                 });
                 // "the ministry said", "the spokeswoman said": the organisation or the person
                 // the text introduced as one.

@@ -997,7 +997,14 @@ pub fn joins_its_phrase(before: &str, word: &str) -> bool {
     match word {
         "to" => matches!(
             before,
-            "close" | "closest" | "aide" | "aides" | "adviser" | "advisers" | "advisor" | "advisors"
+            "close"
+                | "closest"
+                | "aide"
+                | "aides"
+                | "adviser"
+                | "advisers"
+                | "advisor"
+                | "advisors"
         ),
         "as" => before == "known",
         _ => false,

@@ -464,7 +464,8 @@ fn a_day_names_no_one() {
 
 #[test]
 fn a_date_between_speaker_and_verb_is_passed_over() {
-    let text = "Calgary MP Michelle Rempel earlier this week called the minister a “chicken” online.";
+    let text =
+        "Calgary MP Michelle Rempel earlier this week called the minister a “chicken” online.";
     assert_eq!(speakers(text), [some("Michelle Rempel")]);
     let text = "Priebus later Thursday told Fox News: “Both men will meet next week.”";
     assert_eq!(speakers(text), [some("Priebus")]);
