@@ -705,11 +705,11 @@ impl<'a, 't> Attributor<'a, 't> {
         // The run is one person's name, after titles ("Sen. Debbie Stabenow, D-Mich., …";
         // "Of Carson, Levine, …" is not).
         let span = span_of(self.doc, &(lo..comma));
-        let (mention, _) = self.mentions.iter().find(|(m, e)| {
-            m.end == span.end
-                && m.begin >= span.begin
-                && self.entities[*e].kind == EntityType::Person
-        })?;
+        let from = self.mentions.partition_point(|(m, _)| m.begin < span.begin);
+        let (mention, _) = self.mentions[from..]
+            .iter()
+            .take_while(|(m, _)| m.begin < span.end)
+            .find(|(m, e)| m.end == span.end && self.entities[*e].kind == EntityType::Person)?;
         let first = self.token_at(mention.begin);
         (lo..first)
             .all(|i| lexicon::is_title(self.word(i)) || self.word(i) == ".")
@@ -799,20 +799,22 @@ impl<'a, 't> Attributor<'a, 't> {
             && !w.ends_with("ing")
     }
 
+    /// Whether "to", with or without a determiner, stands between `start` and `at` right
+    /// before `at`, after at least one word ("close to the Clintons").
+    fn follows_to(&self, start: usize, at: usize) -> bool {
+        let at = if at > start && lexicon::is_determiner(self.word(at - 1)) {
+            at - 1
+        } else {
+            at
+        };
+        at > start + 1 && self.word(at - 1) == "to"
+    }
+
     /// A name when the phrase ends with capitalised words, else a description.
     fn phrase(&self, start: usize, end: usize) -> Phrase {
         match names::run_ending_at(self.doc, start, end) {
             // "a person close to the Clintons" is not the Clintons.
-            Some(run) if run.start > start + 1 && self.word(run.start - 1) == "to" => {
-                Phrase::Description(start..end)
-            }
-            Some(run)
-                if run.start > start + 2
-                    && self.word(run.start - 2) == "to"
-                    && lexicon::is_determiner(self.word(run.start - 1)) =>
-            {
-                Phrase::Description(start..end)
-            }
+            Some(run) if self.follows_to(start, run.start) => Phrase::Description(start..end),
             Some(run) => {
                 let mut run = run;
                 while run.start + 1 < run.end && lexicon::is_determiner(self.word(run.start)) {
