@@ -4,7 +4,9 @@
 //! A call ends when its last message and status have gone out, which for the streaming RPCs is
 //! long after the handler returned, so the layer follows the response body to its trailers. A
 //! call dropped before that (the client went away, or the deadline passed and tonic dropped it)
-//! ends as CANCELLED, or DEADLINE_EXCEEDED when its deadline had passed.
+//! ends as CANCELLED, or DEADLINE_EXCEEDED when its deadline had passed. The client's clock
+//! starts before the server's, so a client that gives up at its deadline drops the call a little
+//! before the server's deadline: a drop within [`DEADLINE_SLACK`] of it counts as the deadline.
 //!
 //! The handlers report each document they answer with [`document_answered`] and
 //! [`document_failed`]; the layer finds the call they belong to through a task-local, so the
@@ -78,6 +80,10 @@ pub struct CallService<S> {
     layer: CallLayer,
 }
 
+/// How long before its deadline a dropped call still counts as DEADLINE_EXCEEDED: the request's
+/// time in transit and the client's own timer, which fires when the client's time is up.
+const DEADLINE_SLACK: Duration = Duration::from_millis(20);
+
 /// What is known of a call while it runs.
 struct Call {
     rpc: &'static str,
@@ -97,7 +103,7 @@ struct Call {
 impl Call {
     fn finish(&self, code: Option<Code>) {
         let elapsed = self.start.elapsed();
-        let code = code.unwrap_or(if elapsed >= self.deadline {
+        let code = code.unwrap_or(if elapsed + DEADLINE_SLACK >= self.deadline {
             Code::DeadlineExceeded
         } else {
             Code::Cancelled
