@@ -8,11 +8,12 @@
 //! continues the last speaker. Every lookup reads a bounded window of tokens next to a quote,
 //! so attribution is linear in the document.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::lexicon::{self, Pronoun};
 use super::marks::Marked;
-use super::names::{self, NameKind, Registry, is_capitalised, is_word, span_of};
+use super::names::{self, NameKind, is_capitalised, is_word, span_of};
 use crate::analysis::entities::{Gender, gender_of};
 use crate::analysis::text::Document;
 use crate::analysis::{Entity, EntityType, Span};
@@ -71,7 +72,6 @@ enum Phrase {
 /// Reads a document's quotes in order and attributes each.
 pub struct Attributor<'a, 't> {
     doc: &'a Document<'t>,
-    registry: &'a Registry,
     entities: &'a [Entity],
     /// Every proper mention, ordered by begin: (span, entity index).
     mentions: Vec<(Span, usize)>,
@@ -81,12 +81,15 @@ pub struct Attributor<'a, 't> {
     people: Vec<Who>,
     last_group: Option<Who>,
     last_speaker: Option<Who>,
+    /// The mentions of people named in two words or more, by their first and by their last
+    /// word, in text order.
+    full_names: HashMap<&'t str, Vec<(Span, usize)>>,
     /// The person last named as a sentence's subject, and where that sentence begins.
     last_subject: Option<(Who, usize)>,
 }
 
 impl<'a, 't> Attributor<'a, 't> {
-    pub fn new(doc: &'a Document<'t>, registry: &'a Registry, entities: &'a [Entity]) -> Self {
+    pub fn new(doc: &'a Document<'t>, entities: &'a [Entity]) -> Self {
         let mut mentions: Vec<(Span, usize)> = entities
             .iter()
             .enumerate()
@@ -94,12 +97,28 @@ impl<'a, 't> Attributor<'a, 't> {
             .collect();
         mentions.sort_unstable_by_key(|&(span, _)| (span.begin, span.end));
         let genders = genders_in_text(doc, entities);
+        let mut full_names: HashMap<&'t str, Vec<(Span, usize)>> = HashMap::new();
+        for &(span, e) in &mentions {
+            let (first, end) = (token_at(doc, span.begin), token_at(doc, span.end));
+            if entities[e].kind == EntityType::Person && end > first + 1 {
+                full_names
+                    .entry(doc.token_text(first))
+                    .or_default()
+                    .push((span, e));
+                if end - 1 > first {
+                    full_names
+                        .entry(doc.token_text(end - 1))
+                        .or_default()
+                        .push((span, e));
+                }
+            }
+        }
         Self {
             doc,
-            registry,
             entities,
             mentions,
             genders,
+            full_names,
             people: Vec::new(),
             last_group: None,
             last_speaker: None,
@@ -488,6 +507,13 @@ impl<'a, 't> Attributor<'a, 't> {
         let verb =
             (end..window.end.min(end + MAX_VERB_DISTANCE)).find(|&i| self.is_speech_verb(i))?;
         let (cue, _) = self.cue(verb, window.end);
+        // "“…” including Lake Cowichan, it said": a pronoun after a comma is the verb's subject.
+        let phrase = match lexicon::pronoun(self.word(verb - 1)) {
+            Some(p) if verb - 1 > end && (end..verb - 1).any(|i| self.word(i) == ",") => {
+                Phrase::Pronoun(verb - 1, p)
+            }
+            _ => phrase,
+        };
         Some((self.resolve(&phrase, at), cue))
     }
 
@@ -686,8 +712,14 @@ impl<'a, 't> Attributor<'a, 't> {
                 if all_name {
                     return Some(Phrase::Name(inside));
                 }
+                // "On Tuesday, Donald Tusk, the president of …, urged": the person may open
+                // the clause after an opening phrase.
+                let clause = lexicon::is_intro_word(self.word(lo))
+                    .then(|| self.after_intro(lo, open))
+                    .flatten();
                 return self
                     .person_before_appositive(lo, open)
+                    .or_else(|| clause.and_then(|c| self.person_before_appositive(c, open)))
                     .or_else(|| self.backward_core(lo, open));
             }
             return self.backward_core(lo, comma);
@@ -1004,17 +1036,22 @@ impl<'a, 't> Attributor<'a, 't> {
         };
         let span = span_of(doc, &tokens);
         let mut name_span = span;
+        let mut entity = self.entity_at(span);
+        // "Jordan said" after "Jordan Stewart": a lone given name or surname is the person the
+        // text named in full, whatever the tagger made of the word alone (here a country).
         if tokens.len() == 1
-            && let Some(full) = self.registry.full_name(self.word(tokens.start), span.begin)
+            && !group
+            && entity.is_none_or(|e| self.entities[e].kind != EntityType::Organization)
+            && let Some((full, e)) = self.person_named(self.word(tokens.start), span.begin)
         {
             name_span = full;
+            entity = Some(e);
             person = true;
         }
         // "Melanie said": a given name alone is a person's.
         if tokens.len() == 1 && !group && gender_of(self.word(tokens.start)).is_some() {
             person = true;
         }
-        let entity = self.entity_at(span);
         let typed = entity.map(|e| self.entities[e].kind);
         match typed {
             Some(EntityType::Person) => person = true,
@@ -1029,6 +1066,17 @@ impl<'a, 't> Attributor<'a, 't> {
             group: group || typed == Some(EntityType::Organization),
             pronoun: false,
         }
+    }
+
+    /// The person a lone word names at `at` when the text gives it as the first or last word of
+    /// a person's full name: the latest named before, else the first named after.
+    fn person_named(&self, word: &str, at: usize) -> Option<(Span, usize)> {
+        let spans = self.full_names.get(word)?;
+        let before = spans.partition_point(|(s, _)| s.begin < at);
+        spans
+            .get(before.wrapping_sub(1))
+            .or_else(|| spans.get(before))
+            .copied()
     }
 
     /// The canonical name: the entity's when a real tagger typed it, else the text's own.
@@ -1099,6 +1147,22 @@ impl<'a, 't> Attributor<'a, 't> {
         !ends_as_prose || doc.slice(span).trim_start().starts_with(['(', '['])
     }
 
+    /// "Director of security response at Symantec, Kevin Haley, agreed": a name set off by
+    /// commas (from `first` to `next`) before a lower-case word that is a verb.
+    fn acts_after_appositive(&self, first: usize, next: usize, hi: usize) -> bool {
+        let verb = next + 1;
+        first > 0
+            && self.word(first - 1) == ","
+            && self.word(next) == ","
+            && verb < hi
+            && self
+                .word(verb)
+                .starts_with(|c: char| c.is_ascii_lowercase())
+            && !lexicon::is_function_word(self.word(verb))
+            && !lexicon::is_clause_word(self.word(verb))
+            && !lexicon::is_determiner(self.word(verb))
+    }
+
     /// Records who holds the floor: the speaker a quote with no attribution continues.
     fn set_speaker(&mut self, who: &Who) {
         self.last_speaker = Some(Who {
@@ -1159,7 +1223,15 @@ impl<'a, 't> Attributor<'a, 't> {
                 Phrase::Pronoun(i, _) => i + 1,
                 Phrase::Name(r) | Phrase::Description(r) => r.end,
             };
-            if let Some(who) = self.resolve(&phrase, begin)
+            // "Schumer, he said, “knows …”": the name is the subject of what was said, not the
+            // speaker, nor whom "he" refers to.
+            let reported = end + 3 < hi
+                && self.word(end) == ","
+                && lexicon::pronoun(self.word(end + 1)).is_some()
+                && self.is_speech_verb(end + 2)
+                && self.word(end + 3) == ",";
+            if !reported
+                && let Some(who) = self.resolve(&phrase, begin)
                 && (!matches!(phrase, Phrase::Description(_)) || who.group)
             {
                 // The verb: after fillers, or after an appositive between commas.
@@ -1203,10 +1275,11 @@ impl<'a, 't> Attributor<'a, 't> {
                                 && first >= lo + 2
                                 && self.word(first - 2) == ",")
                         && next < hi
-                        && self
+                        && (self
                             .word(next)
                             .starts_with(|c: char| c.is_ascii_lowercase())
-                        && !matches!(self.word(next), "of" | "and" | "or")
+                            && !matches!(self.word(next), "of" | "and" | "or")
+                            || self.acts_after_appositive(first, next, hi))
                 })
             {
                 self.remember(Who {

@@ -40,8 +40,7 @@ pub fn extract_explained(doc: &Document, entities: &mut [Entity]) -> Vec<(Quote,
         })
         .collect();
     let partial: Vec<bool> = marked.iter().map(|q| is_partial(doc, q)).collect();
-    let registry = names::Registry::build(doc);
-    let attributions = Attributor::new(doc, &registry, entities).run(&marked, &partial);
+    let attributions = Attributor::new(doc, entities).run(&marked, &partial);
 
     let mut quotes = Vec::with_capacity(marked.len());
     let mut pronouns = Vec::new();

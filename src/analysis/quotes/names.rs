@@ -1,13 +1,8 @@
-//! Names as the quote attribution reads them: runs of capitalised words, cleaned of titles
-//! ("Deputy Prime Minister ... Tea Banh" → "Tea Banh"), told apart as people or organisations,
-//! and grouped so that a surname alone ("Siphan") is reported under the full name the document
-//! gave earlier ("Phay Siphan").
-//!
-//! The grouping here is a fallback that works with any entity tagger, the placeholder included:
-//! [`Registry::full_name`] is the one place to switch to the entity module's grouping once it
-//! resolves surnames and acronyms itself.
+//! Names as the quote attribution reads a phrase: runs of capitalised words, cleaned of titles
+//! ("Deputy Prime Minister ... Tea Banh" → "Tea Banh"), told apart as people or organisations.
+//! Which entity a name is, and the full name a surname stands for, come from the entity
+//! module's mentions and grouping.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use super::lexicon;
@@ -126,73 +121,6 @@ pub fn run_ending_at(doc: &Document, lo: usize, end: usize) -> Option<Range<usiz
     Some(start..end)
 }
 
-/// The names a document gives, for grouping surnames under full names.
-pub struct Registry {
-    /// Surname → the spans of the full names (two words or more) that end with it.
-    people: HashMap<String, Vec<Span>>,
-}
-
-impl Registry {
-    /// Reads every capitalised run of the document once.
-    pub fn build(doc: &Document) -> Self {
-        let mut registry = Registry {
-            people: HashMap::new(),
-        };
-        for sentence in &doc.sentences {
-            let range = sentence.tokens.clone();
-            let mut end = range.end;
-            while end > range.start {
-                let Some(run) = run_ending_at(doc, range.start, end) else {
-                    end -= 1;
-                    continue;
-                };
-                let mut start = run.start;
-                // A sentence's first word is capitalised whatever it is.
-                while start < run.end
-                    && start == range.start
-                    && (lexicon::is_intro_word(doc.token_text(start))
-                        || lexicon::is_determiner(doc.token_text(start))
-                        || lexicon::pronoun(doc.token_text(start)).is_some())
-                {
-                    start += 1;
-                }
-                if start < run.end {
-                    registry.add(doc, start..run.end);
-                }
-                end = run.start;
-            }
-        }
-        for spans in registry.people.values_mut() {
-            spans.sort_unstable();
-        }
-        registry
-    }
-
-    fn add(&mut self, doc: &Document, run: Range<usize>) {
-        match classify(doc, run) {
-            NameKind::Person(tail) if tail.len() >= 2 => {
-                let surname = doc.token_text(tail.end - 1).to_owned();
-                self.people
-                    .entry(surname)
-                    .or_default()
-                    .push(span_of(doc, &tail));
-            }
-            _ => {}
-        }
-    }
-
-    /// The full name a surname stands for at `at`: the one named most recently before, else the
-    /// first named after. This is the grouping fallback that `entities::resolve_name` replaces.
-    pub fn full_name(&self, surname: &str, at: usize) -> Option<Span> {
-        let spans = self.people.get(surname)?;
-        let before = spans.partition_point(|s| s.begin < at);
-        spans
-            .get(before.wrapping_sub(1))
-            .or_else(|| spans.get(before))
-            .copied()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,15 +147,5 @@ mod tests {
             person("Rep. Elijah Cummings of Maryland"),
             "Elijah Cummings"
         );
-    }
-
-    #[test]
-    fn surnames_group_under_full_names() {
-        let text = "Government spokesman Phay Siphan spoke. Later Siphan left.";
-        let doc = Document::new(text);
-        let registry = Registry::build(&doc);
-        let at = text.find("Siphan left").expect("in text");
-        let full = registry.full_name("Siphan", at).expect("grouped");
-        assert_eq!(full.text(text), "Phay Siphan");
     }
 }

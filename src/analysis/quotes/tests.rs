@@ -558,3 +558,45 @@ fn a_description_goes_on_through_close_to_and_known_as() {
         [some("Bob")]
     );
 }
+
+#[test]
+fn a_lone_given_name_is_the_person_named_in_full() {
+    let text = "The captain of the team, Jordan Stewart, asked the coach about his health.\n\n\
+                “He’s such a good person,” Jordan said.";
+    assert_eq!(speakers(text), [some("Jordan Stewart")]);
+}
+
+#[test]
+fn a_name_before_a_parenthetical_speech_verb_is_not_the_speaker() {
+    let text = "Senate leader Chuck Schumer met the Democrats on Monday.\n\n\
+                “It’s old the minds and hearts thing,” said Sen. Richard Blumenthal. \
+                Schumer, he said, “knows the minds and hearts of his colleagues.”";
+    assert_eq!(
+        speakers(text),
+        [some("Richard Blumenthal"), some("Richard Blumenthal")]
+    );
+}
+
+#[test]
+fn a_person_after_an_opening_phrase_speaks_across_a_long_appositive() {
+    let text = "On Tuesday, Donald Tusk, the president of the European Council, which represents \
+                EU leaders, urged the government “to clarify its intentions as soon as possible.”";
+    assert_eq!(speakers(text), [some("Donald Tusk")]);
+}
+
+#[test]
+fn a_name_set_off_by_commas_before_a_verb_acts() {
+    let text = "Jason Schultz, a researcher at Talos, said the threats came from one group.\n\n\
+                Director of security response at Symantec, Kevin Haley, agreed with this finding.\n\n\
+                “We believe it’s the same group,” he confirmed.";
+    assert_eq!(speakers(text), [some("Kevin Haley")]);
+}
+
+#[test]
+fn a_pronoun_after_a_comma_is_the_verb_s_subject() {
+    let text = "BC Hydro said in a statement that 600,000 customers lost power.\n\n\
+                “Hundreds of downed trees have left some roads impassable, which means BC Hydro \
+                has not been able to complete damage assessments in the worst-hit areas” \
+                including Lake Cowichan, it said.";
+    assert_eq!(speakers(text), [some("BC Hydro")]);
+}
