@@ -590,9 +590,13 @@ impl<'a, 't> Attributor<'a, 't> {
         let described = !is_capitalised(first) || lexicon::is_determiner(first) || common_opening;
         let mut named = false;
         let mut organisation = false;
+        // "Clinton’s top foreign policy aide Jake Sullivan": after a possessor the name may
+        // come after several words.
+        let mut possessed = false;
         while i < hi && i - start < MAX_PHRASE {
             let w = self.word(i);
             if names::is_possessive(w) && i > start && i + 1 < hi && is_word(self.word(i + 1)) {
+                possessed = true;
                 i += 1;
                 continue;
             }
@@ -634,7 +638,8 @@ impl<'a, 't> Attributor<'a, 't> {
             {
                 break;
             } else if named && !described && !lexicon::is_title(w) && !lexicon::is_org_head(w) {
-                let name_follows = (i + 1..hi.min(i + 4))
+                let reach = if possessed { MAX_PHRASE } else { 4 };
+                let name_follows = (i + 1..hi.min(i + reach))
                     .take_while(|&j| {
                         let w = self.word(j);
                         is_word(w)
@@ -1079,13 +1084,21 @@ impl<'a, 't> Attributor<'a, 't> {
             .copied()
     }
 
-    /// The canonical name: the entity's when a real tagger typed it, else the text's own.
+    /// The canonical name: the entity's when a real tagger typed it, else the text's own; and
+    /// the text's own when it goes on after the entity's name ("Tim Waters" where the tagger
+    /// found "Tim").
     fn canonical(&self, span: Span, entity: Option<usize>) -> String {
+        let text = self.doc.slice(span);
         match entity.map(|e| &self.entities[e]) {
-            Some(e) if matches!(e.kind, EntityType::Person | EntityType::Organization) => {
+            Some(e)
+                if matches!(e.kind, EntityType::Person | EntityType::Organization)
+                    && !(text.len() > e.name.len()
+                        && text.split_whitespace().count() > e.name.split_whitespace().count()
+                        && text.starts_with(&format!("{} ", e.name))) =>
+            {
                 e.name.clone()
             }
-            _ => self.doc.slice(span).to_owned(),
+            _ => text.to_owned(),
         }
     }
 

@@ -600,3 +600,21 @@ fn a_pronoun_after_a_comma_is_the_verb_s_subject() {
                 including Lake Cowichan, it said.";
     assert_eq!(speakers(text), [some("BC Hydro")]);
 }
+
+#[test]
+fn a_name_after_a_possessor_s_title_is_the_speaker() {
+    assert_eq!(
+        speakers(
+            "“This has to be the first time,” said Clinton’s top foreign policy aide Jake Sullivan."
+        ),
+        [some("Jake Sullivan")]
+    );
+}
+
+#[test]
+fn a_name_the_tagger_cut_short_is_reported_whole() {
+    // The tagger finds "Tim" alone here.
+    let text = "“It doesn't mean he did it in an honest way,” said United Steelworkers Political \
+                Director Tim Waters.";
+    assert_eq!(speakers(text), [some("Tim Waters")]);
+}
