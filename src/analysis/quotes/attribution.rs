@@ -702,6 +702,13 @@ impl<'a, 't> Attributor<'a, 't> {
         if end == lo {
             return None;
         }
+        // "… by Sen. Dianne Feinstein, the ranking Democrat, who said": the relative pronoun's
+        // antecedent, a name before its comma.
+        if end >= lo + 3 && self.word(end - 1) == "who" && self.word(end - 2) == "," {
+            return self
+                .backward(lo, end - 1)
+                .filter(|p| matches!(p, Phrase::Name(_)));
+        }
         if self.word(end - 1) == "," {
             let comma = end - 1;
             let open = (lo..comma)

@@ -618,3 +618,12 @@ fn a_name_the_tagger_cut_short_is_reported_whole() {
                 Director Tim Waters.";
     assert_eq!(speakers(text), [some("Tim Waters")]);
 }
+
+#[test]
+fn who_said_is_the_name_before_its_comma() {
+    let text = "Hillary Clinton spoke in Iowa on Friday.\n\n\
+                Her position was supported by Sen. Dianne Feinstein of California, the ranking \
+                Democrat on the committee, who said none of the emails originated with Clinton.\n\n\
+                “It has never made sense to me,” she said.";
+    assert_eq!(speakers(text), [some("Dianne Feinstein")]);
+}
