@@ -587,7 +587,8 @@ impl<'a, 't> Attributor<'a, 't> {
             && !is_capitalised(self.word(i + 1))
             && is_word(self.word(i + 1))
             && self.word(i + 2) == "of";
-        let described = !is_capitalised(first) || lexicon::is_determiner(first) || common_opening;
+        let mut described =
+            !is_capitalised(first) || lexicon::is_determiner(first) || common_opening;
         let mut named = false;
         let mut organisation = false;
         // "Clinton’s top foreign policy aide Jake Sullivan": after a possessor the name may
@@ -649,7 +650,11 @@ impl<'a, 't> Attributor<'a, 't> {
                     })
                     .any(|j| is_capitalised(self.word(j)));
                 if !name_follows {
-                    break;
+                    // "Ryan’s office said": what a name's possessor has speaks, described.
+                    if !names::is_possessive(self.word(i - 1)) {
+                        break;
+                    }
+                    described = true;
                 }
             }
             i += 1;
@@ -927,6 +932,15 @@ impl<'a, 't> Attributor<'a, 't> {
                     && lexicon::is_document_noun(self.word(range.end - 1))
                     && let Some(run) = names::run_ending_at(doc, first, range.end - 1)
                     && run.start == first
+                {
+                    return Some(self.name(run));
+                }
+                // "Pence’s press release notes": whoever the possessor names.
+                if lexicon::is_document_noun(self.word(range.end - 1))
+                    && let Some(mark) =
+                        (start + 1..range.end - 1).find(|&i| names::is_possessive(self.word(i)))
+                    && let Some(run) = names::run_ending_at(doc, start, mark)
+                    && run.start == start
                 {
                     return Some(self.name(run));
                 }

@@ -627,3 +627,14 @@ fn who_said_is_the_name_before_its_comma() {
                 “It has never made sense to me,” she said.";
     assert_eq!(speakers(text), [some("Dianne Feinstein")]);
 }
+
+#[test]
+fn what_a_name_s_possessor_has_speaks_described() {
+    assert_eq!(
+        speakers("“We look forward to a productive meeting,” Ryan’s office said."),
+        [some("Ryan’s office")]
+    );
+    let text = "Mike Pence spoke in Indiana on Monday.\n\n\
+                “We will fight for every vote,” Pence’s press release notes.";
+    assert_eq!(speakers(text), [some("Mike Pence")]);
+}
