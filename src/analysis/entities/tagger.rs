@@ -251,7 +251,29 @@ impl<const N: usize> Table<N> {
     /// from there, then the rows found. The reads of a sweep do not wait on one another, so
     /// their cache misses overlap instead of following one after another; the table and rows
     /// are far larger than the processor's caches.
-    fn add(&self, keys: &[u64], mut sums: [Option<&mut [i32; TAGS]>; N]) {
+    ///
+    /// Where the processor has AVX2 (checked when it runs: the binary stays built for any
+    /// x86-64), the same code is compiled with it, and a row of 16-bit weights is widened
+    /// and added 8 weights an instruction instead of 4.
+    fn add(&self, keys: &[u64], sums: [Option<&mut [i32; TAGS]>; N]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, as checked just above.
+            return unsafe { self.add_avx2(keys, sums) };
+        }
+        self.add_here(keys, sums);
+    }
+
+    /// [`Table::add`] compiled for processors with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn add_avx2(&self, keys: &[u64], sums: [Option<&mut [i32; TAGS]>; N]) {
+        self.add_here(keys, sums);
+    }
+
+    /// The body of [`Table::add`], inlined into each of its compilations.
+    #[inline(always)]
+    fn add_here(&self, keys: &[u64], mut sums: [Option<&mut [i32; TAGS]>; N]) {
         let wanted = sums.each_ref().map(Option::is_some);
         let mask = self.slots.len() - 1;
         // Summed here, then added to `sums`: in an array of its own, the sum of a model stays
@@ -302,6 +324,7 @@ fn add_row(sum: &mut [i32; TAGS], row: &[i16; TAGS]) {
 }
 
 /// Adds one sum to another.
+#[inline(always)]
 fn add_row_sum(sum: &mut [i32; TAGS], other: &[i32; TAGS]) {
     for (s, &o) in sum.iter_mut().zip(other) {
         *s += o;
@@ -848,6 +871,29 @@ mod tests {
         assert!(fits(i_org, joining, Some(any)));
         assert!(!fits(l_org, joining, None), "a name does not end in 'of'");
         assert!(!fits(i_org, any, Some(common)));
+    }
+
+    #[test]
+    fn a_lookup_sums_alike_however_it_was_compiled() {
+        let models = Models::from_bytes(MODEL_BYTES).expect("the embedded model file");
+        let doc = Document::new("Prime Minister Hun Sen met officials in Phnom Penh on Monday .");
+        let parts = features::prepare(&doc);
+        let mut keys = Vec::new();
+        for sentence in &parts.sentences {
+            for i in sentence.clone() {
+                features::text_keys(&parts, sentence, i, &mut keys);
+            }
+        }
+        let [mut first, mut second] = [[0; TAGS]; 2];
+        models
+            .table
+            .add(&keys, [Some(&mut first), Some(&mut second)]);
+        let [mut first_here, mut second_here] = [[0; TAGS]; 2];
+        models
+            .table
+            .add_here(&keys, [Some(&mut first_here), Some(&mut second_here)]);
+        assert_eq!((first, second), (first_here, second_here));
+        assert_ne!(first, [0; TAGS]);
     }
 
     #[test]
