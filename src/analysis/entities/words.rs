@@ -5,7 +5,8 @@
 //! The tables are built by `scripts/word-tables.py` into `data/words/` and embedded; their
 //! sources and licences are in `models/README.md`. Each is an array of records sorted by the
 //! tagger's hash of the word (lower-cased with digits as 0 for GloVe and the frequency, as
-//! written for Brown), read in place by binary search: nothing is copied or parsed at start.
+//! written for Brown), read in place: nothing is copied or parsed at start, and the only thing
+//! built is an index of where each range of hashes begins (256 KiB a table).
 
 use std::sync::LazyLock;
 
@@ -16,7 +17,15 @@ pub(crate) struct WordTable {
     keys: &'static [u8],
     records: &'static [u8],
     size: usize,
+    /// Where the keys of each bucket begin, the buckets numbered by a key's top
+    /// [`BUCKET_BITS`] bits, with the end of the last one after them. The keys are hashes,
+    /// spread evenly, so a bucket holds a few: a word is found with two reads of memory where
+    /// a binary search over the whole table made eighteen, each waiting on the one before.
+    starts: Vec<u32>,
 }
+
+/// The bits of a key that number its bucket: 65,536 buckets of about three keys each.
+const BUCKET_BITS: u32 = 16;
 
 impl WordTable {
     /// Reads a table of `size`-byte records; an empty table when the bytes are not one.
@@ -25,6 +34,7 @@ impl WordTable {
             keys: &[],
             records: &[],
             size,
+            starts: vec![0; (1 << BUCKET_BITS) + 1],
         };
         if bytes.len() < 12 || &bytes[..8] != MAGIC {
             return empty;
@@ -34,13 +44,29 @@ impl WordTable {
         if bytes.len() != keys_end + n * size {
             return empty;
         }
-        WordTable {
+        let mut table = WordTable {
             keys: &bytes[12..keys_end],
             records: &bytes[keys_end..],
             size,
+            starts: Vec::with_capacity((1 << BUCKET_BITS) + 1),
+        };
+        let mut bucket = 0;
+        for index in 0..n {
+            let home = Self::bucket(table.key(index));
+            while bucket <= home {
+                table.starts.push(index as u32);
+                bucket += 1;
+            }
         }
+        table.starts.resize((1 << BUCKET_BITS) + 1, n as u32);
+        table
     }
 
+    fn bucket(key: u64) -> usize {
+        (key >> (64 - BUCKET_BITS)) as usize
+    }
+
+    #[cfg(test)]
     fn len(&self) -> usize {
         self.keys.len() / 8
     }
@@ -55,19 +81,11 @@ impl WordTable {
 
     /// The record of a word's hash.
     fn get(&self, key: u64) -> Option<&'static [u8]> {
-        let (mut low, mut high) = (0, self.len());
-        while low < high {
-            let middle = (low + high) / 2;
-            match self.key(middle).cmp(&key) {
-                std::cmp::Ordering::Less => low = middle + 1,
-                std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => {
-                    let records: &'static [u8] = self.records;
-                    return Some(&records[middle * self.size..(middle + 1) * self.size]);
-                }
-            }
-        }
-        None
+        let bucket = Self::bucket(key);
+        let (begin, end) = (self.starts[bucket], self.starts[bucket + 1]);
+        let index = (begin as usize..end as usize).find(|&index| self.key(index) == key)?;
+        let records: &'static [u8] = self.records;
+        Some(&records[index * self.size..(index + 1) * self.size])
     }
 }
 
@@ -144,6 +162,20 @@ mod tests {
     fn the_tables_are_embedded_and_read() {
         assert!(GLOVE.len() > 100_000, "{}", GLOVE.len());
         assert!(BROWN.len() > 100_000, "{}", BROWN.len());
+    }
+
+    #[test]
+    fn every_word_of_a_table_is_found_at_its_own_record() {
+        for table in [&*GLOVE, &*BROWN] {
+            for index in 0..table.len() {
+                let record = table.get(table.key(index)).expect("a key of the table");
+                assert_eq!(
+                    record.as_ptr(),
+                    table.records[index * table.size..].as_ptr()
+                );
+            }
+            assert_eq!(table.get(0x0123_4567_89ab_cdef), None);
+        }
     }
 
     #[test]
