@@ -128,10 +128,10 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    // 0.913 (347 of 380): the rules for descriptions, appositives and participles chosen on
-    // PolNeAR train lifted it from 0.897; the floor sits a little under, as one model change can
-    // flip a few quotes (a lone "Jordan" read as the country costs three).
-    assert!(speakers >= 0.905, "speaker accuracy {speakers:.4}");
+    // 0.932 (354 of 380) since speakers are resolved through the entity module (a lone given
+    // name is the person named in full) and parenthetical and relative attributions are read;
+    // the floor sits a little under, as one model change can flip a few quotes.
+    assert!(speakers >= 0.92, "speaker accuracy {speakers:.4}");
 }
 
 /// Quote precision and recall on overlapping spans.
