@@ -101,13 +101,9 @@ impl<'a, 't> Attributor<'a, 't> {
         for &(span, e) in &mentions {
             let (first, end) = (token_at(doc, span.begin), token_at(doc, span.end));
             if entities[e].kind == EntityType::Person && end > first + 1 {
-                full_names
-                    .entry(doc.token_text(first))
-                    .or_default()
-                    .push((span, e));
-                if end - 1 > first {
+                for word in [first, end - 1] {
                     full_names
-                        .entry(doc.token_text(end - 1))
+                        .entry(doc.token_text(word))
                         .or_default()
                         .push((span, e));
                 }
@@ -1113,9 +1109,9 @@ impl<'a, 't> Attributor<'a, 't> {
         match entity.map(|e| &self.entities[e]) {
             Some(e)
                 if matches!(e.kind, EntityType::Person | EntityType::Organization)
-                    && !(text.len() > e.name.len()
-                        && text.split_whitespace().count() > e.name.split_whitespace().count()
-                        && text.starts_with(&format!("{} ", e.name))) =>
+                    && !text
+                        .strip_prefix(e.name.as_str())
+                        .is_some_and(|rest| rest.starts_with(' ')) =>
             {
                 e.name.clone()
             }
