@@ -62,16 +62,51 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let deadline = grpc_timeout(request.headers()).map_or(self.limit, |t| t.min(self.limit));
-        let call = self.inner.call(request);
+        let mut call = Box::pin(self.inner.call(request));
         Box::pin(async move {
-            match tokio::time::timeout(deadline, call).await {
+            match tokio::time::timeout(deadline, call.as_mut()).await {
                 Ok(response) => response,
                 Err(_) => Ok(Status::deadline_exceeded(format!(
                     "deadline exceeded: the call took longer than {deadline:?}"
                 ))
-                .into_http()),
+                .into_http()
+                .map(|body| {
+                    Body::new(Holding {
+                        body,
+                        _call: Box::new(call),
+                    })
+                })),
             }
         })
+    }
+}
+
+/// The answer to a call whose deadline passed, holding the abandoned call (and with it the
+/// request's body) until the answer has gone out. Dropped before, the unread request body makes
+/// HTTP/2 reset the stream with CANCEL ahead of the status, and the client reads CANCELLED;
+/// dropped after, the reset is NO_ERROR, as HTTP/2 asks of a server that answers early.
+struct Holding {
+    body: Body,
+    _call: Box<dyn Send>,
+}
+
+impl http_body::Body for Holding {
+    type Data = bytes::Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
     }
 }
 
