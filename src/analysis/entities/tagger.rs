@@ -522,11 +522,8 @@ impl Models {
 /// The embedded model, read on first use. An unreadable model (never the case for a build from
 /// the repository) gives a tagger that finds nothing rather than a panic.
 pub static MODEL: LazyLock<Models> = LazyLock::new(|| Models {
+    table: Models::from_bytes(MODEL_BYTES).map_or_else(Table::empty, |models| models.table),
     embedded: true,
-    ..Models::from_bytes(MODEL_BYTES).unwrap_or(Models {
-        table: Table::empty(),
-        embedded: false,
-    })
 });
 
 /// One tagged name: a token range and its type.
