@@ -84,6 +84,12 @@ fn fits(tag: u8, here: Role, next: Option<Role>) -> bool {
     !matches!(position_of(tag), BEGIN | INSIDE) || next.is_some_and(|r| r != Role::Common)
 }
 
+/// Whether a word's tag is decided by its role alone when tagging: a common word fits no tag but
+/// "outside" (see [`fits`]), so its scores are neither summed nor read.
+fn outside_only(role: Role) -> bool {
+    role == Role::Common
+}
+
 /// The role of the word after token `i` in `sentence`, `None` at its end.
 fn next_role(parts: &DocumentParts, sentence: &Range<usize>, i: usize) -> Option<Role> {
     (i + 1 < sentence.end).then(|| parts.tokens[i + 1].role)
@@ -345,8 +351,9 @@ impl Model {
 
 /// A model scoring one document (model `model` of a table of `N`), with the scores of every
 /// token's static keys summed before decoding: they do not depend on the tags chosen, so
-/// decoding looks up only the few keys that do. It does not learn, so it leaves no keys for
-/// learning.
+/// decoding looks up only the few keys that do. A common word's sums are left at zero: its tag
+/// is decided by its role, and a beam adds the same static score to every hypothesis at a
+/// token. It does not learn, so it leaves no keys for learning.
 pub(crate) struct PassScorer<'m, const N: usize> {
     table: &'m Table<N>,
     model: usize,
@@ -361,6 +368,9 @@ impl<'m> PassScorer<'m, 1> {
         let mut keys = Vec::with_capacity(128);
         for sentence in &parts.sentences {
             for i in sentence.clone() {
+                if outside_only(parts.tokens[i].role) {
+                    continue;
+                }
                 static_keys(parts, sentence, i, &mut keys);
                 model.0.add(&keys, [Some(&mut statics[i])]);
             }
@@ -395,6 +405,9 @@ impl<'m> PassScorer<'m, 2> {
         let mut keys = Vec::with_capacity(128);
         for sentence in &parts.sentences {
             for i in sentence.clone() {
+                if outside_only(parts.tokens[i].role) {
+                    continue;
+                }
                 let word_type = parts.tokens[i].word_type as usize;
                 let mut word_sums = || {
                     keys.clear();
@@ -437,6 +450,9 @@ impl<'m> PassScorer<'m, 2> {
         let mut keys = Vec::with_capacity(16);
         for sentence in &parts.sentences {
             for i in sentence.clone() {
+                if outside_only(parts.tokens[i].role) {
+                    continue;
+                }
                 keys.clear();
                 first_pass_keys(parts, sentence, i, &mut keys);
                 let mut sums = [None, None];
@@ -718,6 +734,11 @@ pub(crate) fn decode<S: Scorer>(
         let (mut previous, mut before_previous) = (OUTSIDE, OUTSIDE);
         for i in sentence.clone() {
             let token = &parts.tokens[i];
+            if lesson.is_none() && outside_only(token.role) {
+                tags[i] = OUTSIDE;
+                (before_previous, previous) = (previous, OUTSIDE);
+                continue;
+            }
             let capitalised = token.flags & (CAP | features::ALL_CAPS) != 0;
             let seen = if capitalised {
                 history.get(&token.lower)
@@ -909,6 +930,21 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_beam_one_wide_tags_as_greedy_decoding() {
+        let models = Models::from_bytes(MODEL_BYTES).expect("the embedded model file");
+        let text = "Prime Minister Hun Sen met officials in Phnom Penh on Monday , and the \
+                    Cambodia National Rescue Party said it would go to the Supreme Court .\n\
+                    Sam Rainsy , who lives in Paris , told Reuters the ruling was political .";
+        let doc = Document::new(text);
+        let greedy = tag_document_decoded(&doc, &models, Decoding::Greedy);
+        assert!(greedy.len() >= 5, "{greedy:?}");
+        assert_eq!(
+            tag_document_decoded(&doc, &models, Decoding::Beam(1)),
+            greedy
+        );
     }
 
     #[test]
