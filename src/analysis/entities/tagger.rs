@@ -169,7 +169,7 @@ impl Weights {
             .chunks_exact(8)
             .map(|k| u64::from_le_bytes(k.try_into().expect("eight bytes")))
             .collect();
-        let mut rows = vec![[0i16; TAGS]; n];
+        let mut rows = filled([0i16; TAGS], n);
         for row in &mut rows {
             let mut present = reader.u32()?;
             while present != 0 {
@@ -180,6 +180,35 @@ impl Weights {
         }
         Some(Weights { keys, rows })
     }
+}
+
+/// `n` copies of `value` in memory that the kernel is asked to back with huge pages (2 MiB)
+/// before it is written. The tables are read at random, a few places per feature key: in pages
+/// of 4 KiB nearly every read would miss the processor's cache of page addresses (its TLB).
+/// Asked for here, by the tables alone, huge pages need not be the allocator's for everything
+/// else, whose pages are then taken only as they are used.
+fn filled<T: Copy>(value: T, n: usize) -> Vec<T> {
+    let mut vec = Vec::with_capacity(n);
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let begin = vec.as_ptr() as usize;
+        let end = begin + n * std::mem::size_of::<T>();
+        let (first, last) = (begin.next_multiple_of(HUGE), end / HUGE * HUGE);
+        if last > first {
+            // SAFETY: madvise only advises the kernel about pages of this vector's own
+            // allocation, which it neither reads nor moves; a refusal leaves 4 KiB pages.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    last - first,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
+    vec.resize(n, value);
+    vec
 }
 
 /// How many keys [`Table::add`] looks up together.
@@ -194,7 +223,7 @@ impl<const N: usize> Table<N> {
     /// its home would find it.
     fn new(models: [Weights; N]) -> Option<Table<N>> {
         let largest = models.iter().map(|m| m.keys.len()).max().unwrap_or(0);
-        let mut slots = vec![Slot::EMPTY; (largest * 2).next_power_of_two().max(2)];
+        let mut slots = filled(Slot::EMPTY, (largest * 2).next_power_of_two().max(2));
         let mut used = 0;
         for (m, model) in models.iter().enumerate() {
             for (row, &key) in model.keys.iter().enumerate() {
@@ -238,7 +267,7 @@ impl<const N: usize> Table<N> {
 
     /// `slots` moved into a table twice as large.
     fn grown(slots: &[Slot<N>]) -> Vec<Slot<N>> {
-        let mut larger = vec![Slot::EMPTY; slots.len() * 2];
+        let mut larger = filled(Slot::EMPTY, slots.len() * 2);
         for slot in slots.iter().filter(|s| !s.is_empty()) {
             let at = Self::place(&larger, slot.key);
             larger[at] = *slot;
