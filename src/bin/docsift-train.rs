@@ -86,6 +86,10 @@ enum Command {
         /// Also score beam decoding of this width (with every correction).
         #[arg(long)]
         beam: Option<usize>,
+        /// With --beam: rank sequences by log-probabilities at each of these temperatures
+        /// (comma-separated), each scored apart, instead of by raw score sums.
+        #[arg(long, value_delimiter = ',', requires = "beam")]
+        beam_temperatures: Vec<f32>,
         /// Write the held-out documents' names (every correction) here, as JSON Lines that
         /// `score_ner.py` reads beside the training file: for error analysis.
         #[arg(long)]
@@ -102,13 +106,14 @@ fn main() -> ExitCode {
             jobs,
             each_correction,
             beam,
+            beam_temperatures,
             predictions,
         } => cross_validate(
             &training,
             cv_folds,
             jobs,
             each_correction,
-            beam,
+            &beams(beam, &beam_temperatures),
             predictions.as_deref(),
         ),
     };
@@ -203,12 +208,32 @@ fn predicted(doc: &Document, tagged: &[tagger::Tagged], corrections: Corrections
         .collect()
 }
 
+/// The beam decodings asked for: none, the raw sums, or one per temperature.
+fn beams(width: Option<usize>, temperatures: &[f32]) -> Vec<Decoding> {
+    let Some(width) = width else {
+        return Vec::new();
+    };
+    if temperatures.is_empty() {
+        return vec![Decoding::Beam {
+            width,
+            temperature: None,
+        }];
+    }
+    temperatures
+        .iter()
+        .map(|&t| Decoding::Beam {
+            width,
+            temperature: Some(t),
+        })
+        .collect()
+}
+
 fn cross_validate(
     training: &Training,
     folds: usize,
     jobs: usize,
     each_correction: bool,
-    beam: Option<usize>,
+    beams: &[Decoding],
     predictions: Option<&std::path::Path>,
 ) -> Result<(), BoxError> {
     let (examples, ids) = load(&training.train)?;
@@ -243,7 +268,7 @@ fn cross_validate(
                 let (bytes, _) = train(&train_on, training.settings());
                 let models =
                     tagger::Models::from_bytes(&bytes).expect("a model just written reads back");
-                let mut scores = vec![Score::default(); variants.len() + 1];
+                let mut scores = vec![Score::default(); variants.len() + beams.len()];
                 let mut lines = Vec::new();
                 for (example, id) in examples.iter().zip(&ids).skip(fold).step_by(folds) {
                     let doc = Document::new(&example.text);
@@ -255,10 +280,9 @@ fn cross_validate(
                         let names = predicted(&doc, &tagged, Corrections::ALL);
                         lines.push(names_line(id, &example.text, &names).to_string());
                     }
-                    if let Some(width) = beam {
-                        let tagged =
-                            tagger::tag_document_decoded(&doc, &models, Decoding::Beam(width));
-                        scores[variants.len()]
+                    for (b, &decoding) in beams.iter().enumerate() {
+                        let tagged = tagger::tag_document_decoded(&doc, &models, decoding);
+                        scores[variants.len() + b]
                             .add(&example.names, &predicted(&doc, &tagged, Corrections::ALL));
                     }
                 }
@@ -267,6 +291,10 @@ fn cross_validate(
                     scores[0].summary(),
                     started.elapsed().as_secs_f64()
                 );
+                for (b, decoding) in beams.iter().enumerate() {
+                    let score = &scores[variants.len() + b];
+                    eprintln!("fold {fold}, {decoding:?}: {}", score.summary());
+                }
                 (scores, lines)
             })
             .collect()
@@ -279,8 +307,14 @@ fn cross_validate(
         std::fs::write(path, lines.join("\n") + "\n")
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    if let Some(width) = beam {
-        variants.push((format!("beam {width}, all corrections"), Corrections::ALL));
+    for decoding in beams {
+        if let Decoding::Beam { width, temperature } = decoding {
+            let ranked = temperature.map_or("raw sums".to_owned(), |t| format!("temperature {t}"));
+            variants.push((
+                format!("beam {width}, {ranked}, all corrections"),
+                Corrections::ALL,
+            ));
+        }
     }
     let mut totals = vec![Score::default(); variants.len()];
     for (scores, _) in &per_fold {
