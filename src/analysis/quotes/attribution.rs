@@ -492,6 +492,7 @@ impl<'a, 't> Attributor<'a, 't> {
             } else {
                 self.forward(rest, window.end)
             };
+            let phrase = phrase.map(|p| self.named_in_apposition(p, window.end));
             let who = phrase.and_then(|p| self.resolve(&p, at));
             return Some((who, cue));
         }
@@ -508,9 +509,41 @@ impl<'a, 't> Attributor<'a, 't> {
             Some(p) if verb - 1 > end && (end..verb - 1).any(|i| self.word(i) == ",") => {
                 Phrase::Pronoun(verb - 1, p)
             }
-            _ => phrase,
+            _ => self.named_in_apposition(phrase, verb),
         };
         Some((self.resolve(&phrase, at), cue))
+    }
+
+    /// "his wife, Gabriela Violeta Lazar, wrote", "said another friend, Mariam Emara": a
+    /// description followed, after a comma, by a person's name (one the entities give as a
+    /// person) stands for that person. Anything else is left as it is.
+    fn named_in_apposition(&self, phrase: Phrase, hi: usize) -> Phrase {
+        let Phrase::Description(description) = &phrase else {
+            return phrase;
+        };
+        let start = description.end + 1;
+        if start >= hi || self.word(description.end) != "," {
+            return phrase;
+        }
+        let end = (start..hi)
+            .find(|&i| !is_capitalised(self.word(i)) && !lexicon::is_name_connector(self.word(i)))
+            .unwrap_or(hi);
+        let closed =
+            end == hi || matches!(self.word(end), "," | "." | ";") || self.is_speech_verb(end);
+        if end == start || !closed {
+            return phrase;
+        }
+        let span = span_of(self.doc, &(start..end));
+        let from = self.mentions.partition_point(|(m, _)| m.begin < span.begin);
+        let person = self.mentions[from..]
+            .iter()
+            .take_while(|(m, _)| m.begin < span.end)
+            .any(|(m, e)| m.end == span.end && self.entities[*e].kind == EntityType::Person);
+        if person {
+            Phrase::Name(start..end)
+        } else {
+            phrase
+        }
     }
 
     /// The cue's span from its verb: "said", "told reporters", "according to"; and the token

@@ -638,3 +638,16 @@ fn what_a_name_s_possessor_has_speaks_described() {
                 “We will fight for every vote,” Pence’s press release notes.";
     assert_eq!(speakers(text), [some("Mike Pence")]);
 }
+
+#[test]
+fn a_description_with_a_name_in_apposition_is_that_person() {
+    let text = "“We need him because life is very hard in Romania,” his wife, Gabriela Violeta \
+                Lazar, wrote in a letter to the court.";
+    assert_eq!(speakers(text), [some("Gabriela Violeta Lazar")]);
+    let text = "“She is also a mother for three young boys,” another friend, Mariam Emara told \
+                CNN.";
+    assert_eq!(speakers(text), [some("Mariam Emara")]);
+    // A description followed by a place stays the description.
+    let text = "“The line was long,” a spokesman, in Paris, said.";
+    assert_eq!(speakers(text), [some("a spokesman")]);
+}
