@@ -90,6 +90,10 @@ enum Command {
         /// (comma-separated), each scored apart, instead of by raw score sums.
         #[arg(long, value_delimiter = ',', requires = "beam")]
         beam_temperatures: Vec<f32>,
+        /// Also score greedy decoding with every tag but "outside" lowered by each of these
+        /// (comma-separated), each scored apart.
+        #[arg(long, value_delimiter = ',')]
+        name_biases: Vec<f32>,
         /// Write the held-out documents' names (every correction) here, as JSON Lines that
         /// `score_ner.py` reads beside the training file: for error analysis.
         #[arg(long)]
@@ -107,13 +111,14 @@ fn main() -> ExitCode {
             each_correction,
             beam,
             beam_temperatures,
+            name_biases,
             predictions,
         } => cross_validate(
             &training,
             cv_folds,
             jobs,
             each_correction,
-            &beams(beam, &beam_temperatures),
+            &other_decodings(beam, &beam_temperatures, &name_biases),
             predictions.as_deref(),
         ),
     };
@@ -208,24 +213,26 @@ fn predicted(doc: &Document, tagged: &[tagger::Tagged], corrections: Corrections
         .collect()
 }
 
-/// The beam decodings asked for: none, the raw sums, or one per temperature.
-fn beams(width: Option<usize>, temperatures: &[f32]) -> Vec<Decoding> {
-    let Some(width) = width else {
-        return Vec::new();
-    };
-    if temperatures.is_empty() {
-        return vec![Decoding::Beam {
-            width,
-            temperature: None,
-        }];
-    }
-    temperatures
+/// The decodings scored beside the embedded one: greedy with each name bias, and a beam of
+/// `width` ranked by raw sums or at each temperature.
+fn other_decodings(width: Option<usize>, temperatures: &[f32], biases: &[f32]) -> Vec<Decoding> {
+    let mut decodings: Vec<Decoding> = biases
         .iter()
-        .map(|&t| Decoding::Beam {
+        .map(|&name_bias| Decoding::Greedy { name_bias })
+        .collect();
+    if let Some(width) = width {
+        if temperatures.is_empty() {
+            decodings.push(Decoding::Beam {
+                width,
+                temperature: None,
+            });
+        }
+        decodings.extend(temperatures.iter().map(|&t| Decoding::Beam {
             width,
             temperature: Some(t),
-        })
-        .collect()
+        }));
+    }
+    decodings
 }
 
 fn cross_validate(
@@ -233,7 +240,7 @@ fn cross_validate(
     folds: usize,
     jobs: usize,
     each_correction: bool,
-    beams: &[Decoding],
+    decodings: &[Decoding],
     predictions: Option<&std::path::Path>,
 ) -> Result<(), BoxError> {
     let (examples, ids) = load(&training.train)?;
@@ -268,11 +275,11 @@ fn cross_validate(
                 let (bytes, _) = train(&train_on, training.settings());
                 let models =
                     tagger::Models::from_bytes(&bytes).expect("a model just written reads back");
-                let mut scores = vec![Score::default(); variants.len() + beams.len()];
+                let mut scores = vec![Score::default(); variants.len() + decodings.len()];
                 let mut lines = Vec::new();
                 for (example, id) in examples.iter().zip(&ids).skip(fold).step_by(folds) {
                     let doc = Document::new(&example.text);
-                    let tagged = tagger::tag_document_decoded(&doc, &models, Decoding::Greedy);
+                    let tagged = tagger::tag_document_decoded(&doc, &models, tagger::DECODING);
                     for (score, (_, corrections)) in scores.iter_mut().zip(&variants) {
                         score.add(&example.names, &predicted(&doc, &tagged, *corrections));
                     }
@@ -280,7 +287,7 @@ fn cross_validate(
                         let names = predicted(&doc, &tagged, Corrections::ALL);
                         lines.push(names_line(id, &example.text, &names).to_string());
                     }
-                    for (b, &decoding) in beams.iter().enumerate() {
+                    for (b, &decoding) in decodings.iter().enumerate() {
                         let tagged = tagger::tag_document_decoded(&doc, &models, decoding);
                         scores[variants.len() + b]
                             .add(&example.names, &predicted(&doc, &tagged, Corrections::ALL));
@@ -291,7 +298,7 @@ fn cross_validate(
                     scores[0].summary(),
                     started.elapsed().as_secs_f64()
                 );
-                for (b, decoding) in beams.iter().enumerate() {
+                for (b, decoding) in decodings.iter().enumerate() {
                     let score = &scores[variants.len() + b];
                     eprintln!("fold {fold}, {decoding:?}: {}", score.summary());
                 }
@@ -307,14 +314,16 @@ fn cross_validate(
         std::fs::write(path, lines.join("\n") + "\n")
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    for decoding in beams {
-        if let Decoding::Beam { width, temperature } = decoding {
-            let ranked = temperature.map_or("raw sums".to_owned(), |t| format!("temperature {t}"));
-            variants.push((
-                format!("beam {width}, {ranked}, all corrections"),
-                Corrections::ALL,
-            ));
-        }
+    for decoding in decodings {
+        let name = match decoding {
+            Decoding::Greedy { name_bias } => format!("greedy, names lowered by {name_bias}"),
+            Decoding::Beam { width, temperature } => {
+                let ranked =
+                    temperature.map_or("raw sums".to_owned(), |t| format!("temperature {t}"));
+                format!("beam {width}, {ranked}")
+            }
+        };
+        variants.push((format!("{name}, all corrections"), Corrections::ALL));
     }
     let mut totals = vec![Score::default(); variants.len()];
     for (scores, _) in &per_fold {

@@ -172,7 +172,7 @@ fn train_pass(
                 gold,
                 margin: settings.margin,
             };
-            let predicted = tagger::decode(parts, &mut perceptron, Some(lesson));
+            let predicted = tagger::decode(parts, &mut perceptron, Some(lesson), 0.0);
             right += predicted.iter().zip(gold).filter(|(p, g)| p == g).count();
             all += gold.len();
         }
