@@ -358,8 +358,20 @@ async fn work_nobody_waits_for_is_abandoned() {
             tokio::spawn(async move {
                 cache
                     .get_or_analyze(key, false, move || async move {
-                        started.notify_one();
-                        let _open = gate.acquire().await.expect("the gate is never closed");
+                        // The load says it has started only from within a poll that leaves it
+                        // waiting at the gate: the abort below then always finds it suspended
+                        // there, never still running on another thread on its way to the gate
+                        // (where the permit added after the abort would let it through).
+                        let mut acquire = std::pin::pin!(gate.acquire());
+                        let _open = std::future::poll_fn(|cx| {
+                            let poll = acquire.as_mut().poll(cx);
+                            if poll.is_pending() {
+                                started.notify_one();
+                            }
+                            poll
+                        })
+                        .await
+                        .expect("the gate is never closed");
                         finished.fetch_add(1, Ordering::SeqCst);
                         analyze(TEXT, &Options::default())
                     })
