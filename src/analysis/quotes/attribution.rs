@@ -533,17 +533,22 @@ impl<'a, 't> Attributor<'a, 't> {
         if end == start || !closed {
             return phrase;
         }
-        let span = span_of(self.doc, &(start..end));
+        match self.person_ending(start..end) {
+            Some(_) => Phrase::Name(start..end),
+            None => phrase,
+        }
+    }
+
+    /// The mention of a person that ends where the token run `run` ends and begins within it
+    /// (after any titles the run opens with).
+    fn person_ending(&self, run: Range<usize>) -> Option<Span> {
+        let span = span_of(self.doc, &run);
         let from = self.mentions.partition_point(|(m, _)| m.begin < span.begin);
-        let person = self.mentions[from..]
+        self.mentions[from..]
             .iter()
             .take_while(|(m, _)| m.begin < span.end)
-            .any(|(m, e)| m.end == span.end && self.entities[*e].kind == EntityType::Person);
-        if person {
-            Phrase::Name(start..end)
-        } else {
-            phrase
-        }
+            .find(|(m, e)| m.end == span.end && self.entities[*e].kind == EntityType::Person)
+            .map(|&(m, _)| m)
     }
 
     /// The cue's span from its verb: "said", "told reporters", "according to"; and the token
@@ -782,12 +787,7 @@ impl<'a, 't> Attributor<'a, 't> {
         }
         // The run is one person's name, after titles ("Sen. Debbie Stabenow, D-Mich., …";
         // "Of Carson, Levine, …" is not).
-        let span = span_of(self.doc, &(lo..comma));
-        let from = self.mentions.partition_point(|(m, _)| m.begin < span.begin);
-        let (mention, _) = self.mentions[from..]
-            .iter()
-            .take_while(|(m, _)| m.begin < span.end)
-            .find(|(m, e)| m.end == span.end && self.entities[*e].kind == EntityType::Person)?;
+        let mention = self.person_ending(lo..comma)?;
         let first = self.token_at(mention.begin);
         (lo..first)
             .all(|i| lexicon::is_title(self.word(i)) || self.word(i) == ".")
