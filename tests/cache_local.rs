@@ -307,6 +307,72 @@ async fn errors_are_not_cached() {
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
+/// Looks texts up together, analysing the ones missing for real; returns the lookups and the
+/// positions each call of the analysis was given.
+async fn lookup_many(
+    cache: &AnalysisCache,
+    texts: &[&str],
+    skip_cache: bool,
+) -> (Vec<Result<Lookup, AnalysisError>>, Vec<usize>) {
+    let options = Options::default();
+    let keys: Vec<(CacheKey, bool)> = texts
+        .iter()
+        .map(|text| (CacheKey::new(text, &options), skip_cache))
+        .collect();
+    let mut asked = Vec::new();
+    let lookups = cache
+        .get_or_analyze_many(&keys, |positions| {
+            asked.clone_from(&positions);
+            let analyses = positions
+                .iter()
+                .map(|&i| analyze(texts[i], &options))
+                .collect();
+            async move { analyses }
+        })
+        .await;
+    (lookups, asked)
+}
+
+#[tokio::test]
+async fn a_batch_analyses_only_what_is_missing_and_each_text_once() {
+    let cache = AnalysisCache::new(local_only(1 << 20)).await;
+    let other = "“Not today,” she said.";
+    lookup(
+        &cache,
+        TEXT,
+        &Options::default(),
+        &Arc::new(AtomicUsize::new(0)),
+    )
+    .await;
+
+    let (lookups, asked) = lookup_many(&cache, &[other, TEXT, " ", other], false).await;
+    // The cached text is not analysed again, the repeated one once, the blank one fails alone.
+    assert_eq!(asked, [0, 2]);
+    let hits: Vec<Option<bool>> = lookups
+        .iter()
+        .map(|lookup| lookup.as_ref().ok().map(|l| l.cache_hit))
+        .collect();
+    assert_eq!(hits, [Some(false), Some(true), None, Some(true)]);
+    assert_eq!(lookups[2].as_ref().err(), Some(&AnalysisError::EmptyText));
+    let (first, repeat) = (lookups[0].as_ref().unwrap(), lookups[3].as_ref().unwrap());
+    assert_eq!(first.analysis, repeat.analysis);
+    assert_eq!(
+        *first.analysis,
+        analyze(other, &Options::default()).unwrap()
+    );
+    let stats = cache.stats();
+    // The first lookup's miss and the batch's; the batch's hit and its repeat.
+    assert_eq!((stats.hits, stats.misses, stats.coalesced), (2, 2, 1));
+
+    // Both are now cached; with skip_cache both are analysed again.
+    let (lookups, asked) = lookup_many(&cache, &[other, TEXT], false).await;
+    assert!(asked.is_empty());
+    assert!(lookups.iter().all(|l| l.as_ref().unwrap().cache_hit));
+    let (lookups, asked) = lookup_many(&cache, &[other, TEXT], true).await;
+    assert_eq!(asked, [0, 1]);
+    assert!(lookups.iter().all(|l| !l.as_ref().unwrap().cache_hit));
+}
+
 #[tokio::test]
 async fn zero_bytes_turns_the_in_process_cache_off() {
     let cache = AnalysisCache::new(local_only(0)).await;

@@ -21,10 +21,13 @@ mod redis_tier;
 mod stats;
 mod weigh;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::future::Future;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use futures::future::join_all;
 use moka::future::Cache;
 use tracing::error;
 
@@ -247,6 +250,123 @@ impl AnalysisCache {
             // Another caller's load filled the entry while this one waited.
             _ => Ok(self.account(entry.into_value(), Fetched::Joined)),
         }
+    }
+
+    /// The results of several keys at once, each key with whether to skip the cache for it:
+    /// each is looked up in process, then in Redis, and those found in neither are analysed by
+    /// one call of `analyze`, which gets their positions in `keys` and answers in that order (a
+    /// key asked for twice is analysed once, its second asker counted as coalesced). Results
+    /// are stored in both levels as [`Self::get_or_analyze`] stores them.
+    ///
+    /// Unlike [`Self::get_or_analyze`], this does not join loads of the same keys under way for
+    /// other callers: it is for a caller whose batches rarely repeat each other's documents
+    /// (the queue worker), for which the worst case is a document analysed twice, and which
+    /// saves a task and a hand-over to the pool per document.
+    pub async fn get_or_analyze_many<E, F, Fut>(
+        &self,
+        keys: &[(CacheKey, bool)],
+        analyze: F,
+    ) -> Vec<Result<Lookup, E>>
+    where
+        F: FnOnce(Vec<usize>) -> Fut,
+        Fut: Future<Output = Vec<Result<Analysis, E>>>,
+        E: Clone,
+    {
+        let counters = &self.inner.counters;
+        let mut found: Vec<Option<Arc<Analysis>>> = vec![None; keys.len()];
+        if let Some(local) = &self.inner.local {
+            for (slot, &(key, skip_cache)) in found.iter_mut().zip(keys) {
+                if !skip_cache && let Some(analysis) = local.get(&key).await {
+                    Counters::bump(&counters.hits);
+                    *slot = Some(analysis);
+                }
+            }
+        }
+        if let Some(redis) = &self.inner.redis {
+            let asked: Vec<usize> = (0..keys.len())
+                .filter(|&i| found[i].is_none() && !keys[i].1)
+                .collect();
+            let answers = join_all(asked.iter().map(|&i| redis.get(keys[i].0))).await;
+            for (i, answer) in asked.into_iter().zip(answers) {
+                if let Some(analysis) = answer {
+                    if let Some(local) = &self.inner.local {
+                        local.insert(keys[i].0, Arc::clone(&analysis)).await;
+                    }
+                    found[i] = Some(analysis);
+                }
+            }
+        }
+
+        // Each key missing everywhere is analysed once, for the first position that asks.
+        let mut first_asker = HashMap::new();
+        let mut repeats = Vec::new();
+        let mut missing = Vec::new();
+        for (i, &(key, _)) in keys.iter().enumerate() {
+            if found[i].is_some() {
+                continue;
+            }
+            match first_asker.entry(key) {
+                Entry::Occupied(first) => repeats.push((i, *first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(i);
+                    missing.push(i);
+                }
+            }
+        }
+        let mut results: Vec<Option<Result<Lookup, E>>> = found
+            .into_iter()
+            .map(|analysis| {
+                analysis.map(|analysis| {
+                    Ok(Lookup {
+                        analysis,
+                        cache_hit: true,
+                    })
+                })
+            })
+            .collect();
+        if !missing.is_empty() {
+            let analysed = analyze(missing.clone()).await;
+            assert_eq!(analysed.len(), missing.len(), "one result per key analysed");
+            for (i, outcome) in missing.into_iter().zip(analysed) {
+                results[i] = Some(match outcome {
+                    Ok(analysis) => {
+                        let analysis = Arc::new(analysis);
+                        let key = keys[i].0;
+                        Counters::bump(&counters.misses);
+                        if let Some(redis) = &self.inner.redis {
+                            redis.put_in_background(key, Arc::clone(&analysis));
+                        }
+                        if let Some(local) = &self.inner.local {
+                            local.insert(key, Arc::clone(&analysis)).await;
+                        }
+                        Ok(Lookup {
+                            analysis,
+                            cache_hit: false,
+                        })
+                    }
+                    Err(error) => Err(error),
+                });
+            }
+        }
+        for (i, first) in repeats {
+            let repeated = match &results[first] {
+                Some(Ok(lookup)) => {
+                    Counters::bump(&counters.hits);
+                    Counters::bump(&counters.coalesced);
+                    Ok(Lookup {
+                        analysis: Arc::clone(&lookup.analysis),
+                        cache_hit: true,
+                    })
+                }
+                Some(Err(error)) => Err(error.clone()),
+                None => unreachable!("every first asker has its result"),
+            };
+            results[i] = Some(repeated);
+        }
+        results
+            .into_iter()
+            .map(|result| result.expect("every key has its result"))
+            .collect()
     }
 
     /// Counts a lookup that missed in process and says whether it was a hit after all.

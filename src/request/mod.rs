@@ -7,6 +7,7 @@ pub mod error;
 pub mod validate;
 pub mod workers;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use tracing::Instrument;
@@ -17,7 +18,7 @@ use crate::cache::{AnalysisCache, CacheKey};
 use crate::proto;
 use crate::telemetry::calls;
 use validate::{Checked, Shared};
-use workers::Workers;
+use workers::{Document, Workers};
 
 /// Analyses one checked document through the cache and the pool, and builds its response
 /// (offsets in the unit asked for, the document's id, whether the cache served it). `field`
@@ -70,4 +71,103 @@ pub async fn analyze_checked(
     response.id = id;
     response.cache_hit = lookup.cache_hit;
     Ok(response)
+}
+
+/// One checked document of [`analyze_many`]: its request's shared options and the field that
+/// names it in errors.
+pub struct Pending {
+    pub checked: Checked,
+    pub shared: Shared,
+    pub field: String,
+}
+
+/// Analyses checked documents together and builds their responses, in order: the cache is
+/// asked for them all, and the ones it does not hold go to the pool as one job
+/// ([`AnalysisCache::get_or_analyze_many`], [`Workers::analyze_many`]). Each document has its
+/// own result: one that fails, or whose response cannot be built, harms none of the others.
+pub async fn analyze_many(
+    cache: &AnalysisCache,
+    workers: &Workers,
+    documents: Vec<Pending>,
+) -> Vec<Result<proto::AnalyzeResponse, ServiceError>> {
+    let span = tracing::info_span!("documents", count = documents.len() as i64);
+    let keys: Vec<(CacheKey, bool)> = documents
+        .iter()
+        .map(|d| {
+            let key = CacheKey::new(&d.checked.text, &d.checked.options);
+            (key, d.shared.skip_cache)
+        })
+        .collect();
+    let texts: Vec<Arc<str>> = documents
+        .iter()
+        .map(|d| Arc::from(d.checked.text.as_str()))
+        .collect();
+    let lookups = cache
+        .get_or_analyze_many(&keys, |positions| {
+            let jobs: Vec<Document> = positions
+                .iter()
+                .map(|&i| Document {
+                    text: Arc::clone(&texts[i]),
+                    options: documents[i].checked.options.clone(),
+                    field: documents[i].field.clone(),
+                })
+                .collect();
+            let count = jobs.len();
+            async move {
+                workers
+                    .analyze_many(jobs)
+                    .await
+                    .unwrap_or_else(|refused| vec![Err(refused); count])
+            }
+        })
+        .instrument(span)
+        .await;
+
+    let mut responses = Vec::with_capacity(documents.len());
+    for (((document, text), (key, _)), lookup) in
+        documents.into_iter().zip(texts).zip(keys).zip(lookups)
+    {
+        let Pending {
+            checked,
+            shared,
+            field,
+        } = document;
+        let mut lookup = match lookup {
+            Ok(lookup) => lookup,
+            Err(error) => {
+                responses.push(Err(error));
+                continue;
+            }
+        };
+        if lookup.cache_hit && !lookup.analysis.fits(&text) {
+            // As in `analyze_checked`: a value planted in Redis; analyse afresh.
+            cache.count_unreadable();
+            tracing::warn!(%key, "a cached result does not fit its document; analysing afresh");
+            let (workers, job_text, options) =
+                (workers.clone(), Arc::clone(&text), checked.options);
+            let job = move || async move { workers.analyze(job_text, options, field).await };
+            lookup = match cache.get_or_analyze(key, true, job).await {
+                Ok(lookup) => lookup,
+                Err(error) => {
+                    responses.push(Err(error));
+                    continue;
+                }
+            };
+        }
+        calls::document_answered(text.len(), lookup.cache_hit);
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            proto::analysis_to_proto(&text, &lookup.analysis, shared.offset_unit)
+        }));
+        responses.push(match built {
+            Ok(mut response) => {
+                response.id = checked.id;
+                response.cache_hit = lookup.cache_hit;
+                Ok(response)
+            }
+            Err(_) => Err(ServiceError::Internal(
+                "panic while building the response".into(),
+            )),
+        });
+    }
+    responses
 }

@@ -12,7 +12,6 @@
 //!   delay and comes back; on its last allowed delivery it goes to the dead-letter subject.
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -20,8 +19,8 @@ use async_nats::HeaderMap;
 use async_nats::jetstream::consumer::pull::{Batch, BatchError};
 use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::{self, AckKind};
+use futures::StreamExt;
 use futures::future::join_all;
-use futures::{FutureExt, StreamExt};
 use prost::Message as _;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -297,16 +296,33 @@ struct Job {
 }
 
 impl Job {
-    /// Analyses a batch of documents on the pool, publishes all their analyses and only then
-    /// waits for JetStream's confirmations, all together; each document is acked once its own
-    /// analysis is confirmed, or else dead-lettered or put back. Publishing and acknowledging
-    /// a batch at once lets the NATS client write it in a few writes, not two per document.
+    /// Analyses a batch of documents on the pool as one job, publishes all their analyses and
+    /// only then waits for JetStream's confirmations, all together; each document is acked
+    /// once its own analysis is confirmed, or else dead-lettered or put back. Publishing and
+    /// acknowledging a batch at once lets the NATS client write it in a few writes, not two
+    /// per document; analysing it as one job wakes this task once, not once per document.
     async fn handle(&self, messages: Vec<jetstream::Message>) {
-        let analysed = join_all(messages.iter().map(|message| self.analyze_caught(message))).await;
+        let mut result_ids = Vec::with_capacity(messages.len());
+        let mut pending = Vec::with_capacity(messages.len());
+        for message in &messages {
+            result_ids.push(match self.check(message) {
+                Ok((document, result_id)) => {
+                    pending.push(document);
+                    Ok(result_id)
+                }
+                Err(error) => Err(Failure::from(error)),
+            });
+        }
+        let mut analysed = request::analyze_many(&self.cache, &self.workers, pending)
+            .await
+            .into_iter();
         let mut sent = Vec::with_capacity(messages.len());
-        for analysis in analysed {
-            sent.push(match analysis {
-                Ok((response, result_id)) => self.send_analysis(response, &result_id).await,
+        for result_id in result_ids {
+            sent.push(match result_id {
+                Ok(result_id) => match analysed.next().expect("an analysis per checked document") {
+                    Ok(response) => self.send_analysis(response, &result_id).await,
+                    Err(error) => Err(error.into()),
+                },
                 Err(failure) => Err(failure),
             });
         }
@@ -320,20 +336,6 @@ impl Job {
             self.settle(message, published).await;
         }))
         .await;
-    }
-
-    /// Analyses a document, a panic included among the failures.
-    async fn analyze_caught(
-        &self,
-        message: &jetstream::Message,
-    ) -> Result<(proto::AnalyzeResponse, String), Failure> {
-        match AssertUnwindSafe(self.analyze(message)).catch_unwind().await {
-            Ok(Ok(analysis)) => Ok(analysis),
-            Ok(Err(error)) => Err(error.into()),
-            Err(_) => Err(Failure::Document(ServiceError::Internal(
-                "panic while building the response".into(),
-            ))),
-        }
     }
 
     /// Acks a document whose analysis is published; terms one that cannot be analysed, once it
@@ -375,11 +377,12 @@ impl Job {
         }
     }
 
-    /// Decodes, validates and analyses a document; returns the response and its message id.
-    async fn analyze(
+    /// Decodes and validates a document; returns it ready for analysis, and the message id of
+    /// its result.
+    fn check(
         &self,
         message: &jetstream::Message,
-    ) -> Result<(proto::AnalyzeResponse, String), ServiceError> {
+    ) -> Result<(request::Pending, String), ServiceError> {
         let request = decode_request(message.headers.as_ref(), &message.payload)?;
         let shared = validate::shared(
             request.features.as_ref(),
@@ -392,15 +395,12 @@ impl Job {
             CacheKey::new(&checked.text, &checked.options),
             shared.offset_unit,
         );
-        let response = request::analyze_checked(
-            &self.cache,
-            &self.workers,
+        let document = request::Pending {
             checked,
             shared,
-            "document".into(),
-        )
-        .await?;
-        Ok((response, result_id))
+            field: "document".into(),
+        };
+        Ok((document, result_id))
     }
 
     /// Publishes an analysis; the confirmation that JetStream has stored it (or has it already)
