@@ -14,6 +14,8 @@ pub mod traces;
 
 pub use metrics::Metrics;
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::filter::{EnvFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -28,7 +30,10 @@ pub fn init(
     otlp_endpoint: Option<&str>,
 ) -> Result<Option<traces::Exporter>, traces::TracesError> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // Colours only for a terminal: a log file or a collector gets plain text.
+    let logs = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let logs: Box<dyn Layer<Registry> + Send + Sync> = match format {
         LogFormat::Text => logs.with_filter(filter).boxed(),
         LogFormat::Json => logs.json().with_filter(filter).boxed(),
