@@ -25,6 +25,8 @@ const MAX_PHRASE: usize = 12;
 /// How far after a quote's subject its speech verb may be: "Sok Eysan, a spokesman for the
 /// ruling party, said".
 const MAX_VERB_DISTANCE: usize = 24;
+/// The most tokens inside a parenthesis passed over between a name and its verb.
+const MAX_PARENTHESIS: usize = 8;
 
 /// A speaker as the document names it, resolved as far as the text allows.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,11 +206,26 @@ impl<'a, 't> Attributor<'a, 't> {
         }
     }
 
+    /// A verb that speaks only with its particle: "as Dana Milbank puts it", "as The Hill
+    /// pointed out".
+    fn is_phrasal_speech_verb(&self, i: usize) -> bool {
+        let next = self.doc.tokens.get(i + 1).map(|_| self.word(i + 1));
+        match self.word(i) {
+            "put" | "puts" => {
+                next == Some("it")
+                    && (i.saturating_sub(8)..i).any(|j| self.word(j).eq_ignore_ascii_case("as"))
+            }
+            "pointed" | "points" => next == Some("out"),
+            _ => false,
+        }
+    }
+
     fn is_speech_verb(&self, i: usize) -> bool {
         let w = self.word(i);
         (!is_capitalised(w) || w == "According")
             && (lexicon::is_speech_verb(w)
-                || lexicon::is_noun_too(w) && i > 0 && self.is_subject_end(i - 1))
+                || lexicon::is_noun_too(w) && i > 0 && self.is_subject_end(i - 1)
+                || self.is_phrasal_speech_verb(i))
             && (w != "according"
                 || self.doc.tokens.get(i + 1).is_some() && self.word(i + 1) == "to")
     }
@@ -509,9 +526,43 @@ impl<'a, 't> Attributor<'a, 't> {
             Some(p) if verb - 1 > end && (end..verb - 1).any(|i| self.word(i) == ",") => {
                 Phrase::Pronoun(verb - 1, p)
             }
-            _ => self.named_in_apposition(phrase, verb),
+            _ => self
+                .person_closing_subject(&phrase, end, verb)
+                .unwrap_or_else(|| self.named_in_apposition(phrase, verb)),
         };
         Some((self.resolve(&phrase, at), cue))
+    }
+
+    /// "“…,” Fight for $15 organizing director Kendall Fells told": when the phrase read from
+    /// the subject's start (`..end`) names no person and the subject goes on to a person's
+    /// name right before the verb, after a title or a description, that person speaks. Not
+    /// after a preposition: "the spokesman for Sen. Bob Corker said" is the spokesman.
+    fn person_closing_subject(&self, phrase: &Phrase, end: usize, verb: usize) -> Option<Phrase> {
+        let (Phrase::Name(first) | Phrase::Description(first)) = phrase else {
+            return None;
+        };
+        if self.person_ending(first.clone()).is_some() || end >= verb {
+            return None;
+        }
+        let subject = first.start..verb;
+        if subject
+            .clone()
+            .any(|i| matches!(self.word(i), "," | ";" | ":") || self.word(i).contains('“'))
+        {
+            return None;
+        }
+        let mention = self.person_ending(end..verb)?;
+        let name = self.token_at(mention.begin);
+        let before = (end..name)
+            .rev()
+            .find(|&i| !lexicon::is_title(self.word(i)) && self.word(i) != ".")?;
+        let word = self.word(before);
+        let described = is_word(word)
+            && !is_capitalised(word)
+            && !lexicon::is_function_word(word)
+            && !lexicon::is_name_connector(word)
+            && !matches!(word, "at" | "from" | "near");
+        described.then_some(Phrase::Name(name..verb))
     }
 
     /// "his wife, Gabriela Violeta Lazar, wrote", "said another friend, Mariam Emara": a
@@ -557,6 +608,9 @@ impl<'a, 't> Attributor<'a, 't> {
         let mut end = verb + 1;
         match self.word(verb) {
             "according" | "According" => end = (verb + 2).min(limit.max(verb + 1)),
+            "put" | "puts" | "pointed" | "points" if self.is_phrasal_speech_verb(verb) => {
+                end = (verb + 2).min(limit.max(verb + 1));
+            }
             "told" | "tells" | "tell" => {
                 if end < limit && is_capitalised(self.word(end)) {
                     let stop = (end..limit.min(end + 4))
@@ -734,6 +788,10 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if end > lo + 1 && lexicon::is_day(self.word(end - 1)) {
                 // "Trump Tuesday said".
                 end -= 1;
+            } else if let Some(open) = self.parenthesis_ending(lo, end) {
+                // "Sen. Harry Reid (D-Nev.) said", "Gov. John Kasich (R-OH), said": a note
+                // in parentheses after the name.
+                end = open;
             } else {
                 break;
             }
@@ -776,6 +834,28 @@ impl<'a, 't> Attributor<'a, 't> {
             return self.backward_core(lo, comma);
         }
         self.backward_core(lo, end)
+    }
+
+    /// Where a short note in parentheses that ends right before `end` opens ("(D-Nev.)",
+    /// "(R-OH),"), after a word of the phrase.
+    fn parenthesis_ending(&self, lo: usize, end: usize) -> Option<usize> {
+        let close = if end > lo + 1 && self.word(end - 1) == "," {
+            end - 2
+        } else {
+            end.checked_sub(1)?
+        };
+        if close <= lo || self.word(close) != ")" {
+            return None;
+        }
+        let open = (lo..close)
+            .rev()
+            .take(MAX_PARENTHESIS)
+            .find(|&i| matches!(self.word(i), "(" | ")"))
+            .filter(|&i| self.word(i) == "(")?;
+        // A note, not an aside: no lower-case word ("(a Republican PAC)" is an appositive).
+        let note =
+            (open + 1..close).all(|i| !is_word(self.word(i)) || is_capitalised(self.word(i)));
+        (note && open > lo && is_word(self.word(open - 1))).then_some(open)
     }
 
     /// "Will Young, a mechanic based in Kansas City, Mo., and an organizer, said": a person

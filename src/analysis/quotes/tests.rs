@@ -651,3 +651,35 @@ fn a_description_with_a_name_in_apposition_is_that_person() {
     let text = "“The line was long,” a spokesman, in Paris, said.";
     assert_eq!(speakers(text), [some("a spokesman")]);
 }
+
+#[test]
+fn a_note_in_parentheses_between_name_and_verb_is_passed_over() {
+    let text = "On Tuesday, Gov. Maria Hollis (D-Ore.), said, “We will vote no.”";
+    assert_eq!(speakers(text), [some("Maria Hollis")]);
+    let text = "Speaker of the House Rep. Maria Hollis (D-Ore.) said “we will vote no.”";
+    assert_eq!(speakers(text), [some("Maria Hollis")]);
+    // An aside in parentheses is part of an appositive, which is passed over whole.
+    let text = "Tom Reyes, chairman of Voters First (a citizens group), said, “We have the \
+                signatures.”";
+    assert_eq!(speakers(text), [some("Tom Reyes")]);
+}
+
+#[test]
+fn a_person_closing_a_long_subject_speaks() {
+    let text = "“The plant will close,” Jobs for Ohio organizing director Laura Menke told \
+                reporters.";
+    assert_eq!(speakers(text), [some("Laura Menke")]);
+}
+
+#[test]
+fn as_someone_put_it_attributes_the_quote() {
+    let text = "As the economist Rana Patel put it, “Prices do not fall by themselves.”";
+    let found = quotes(text);
+    assert_eq!(found[0].2, some("Rana Patel"));
+    assert_eq!(found[0].3.as_deref(), Some("put it"));
+    let text = "As the Chicago Tribune pointed out, “The numbers do not add up.”";
+    assert_eq!(speakers(text), [some("Chicago Tribune")]);
+    // "put" without "as … it" says nothing.
+    let text = "Hollis put the bill to a vote on Tuesday. “We are ready,” Ann Lee said.";
+    assert_eq!(speakers(text), [some("Ann Lee")]);
+}
