@@ -717,6 +717,12 @@ impl<'a, 't> Attributor<'a, 't> {
             {
             } else if described && i > start && lexicon::joins_its_phrase(self.word(i - 1), w) {
                 // "a person close to the Clintons", "the base chief known as Bob".
+            } else if described
+                && i > start
+                && i + 1 < hi
+                && lexicon::joins_its_phrase(w, self.word(i + 1))
+            {
+                // "one Republican involved in the planning": not a verb.
             } else if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)

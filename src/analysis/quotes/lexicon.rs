@@ -992,7 +992,7 @@ pub fn is_day(word: &str) -> bool {
 }
 
 /// Whether a word that usually ends a phrase goes on with the word before it: "close to",
-/// "known as", "aide to", "adviser to".
+/// "known as", "aide to", "adviser to", "familiar with".
 pub fn joins_its_phrase(before: &str, word: &str) -> bool {
     match word {
         "to" => matches!(
@@ -1007,6 +1007,12 @@ pub fn joins_its_phrase(before: &str, word: &str) -> bool {
                 | "advisors"
         ),
         "as" => before == "known",
+        // The anonymous source's idioms: "a person familiar with the talks", "one Republican
+        // involved in the planning", "officials briefed on the plan".
+        "with" => before == "familiar",
+        "in" => before == "involved",
+        "on" => before == "briefed",
+        "about" => before == "knowledgeable",
         _ => false,
     }
 }

@@ -683,3 +683,15 @@ fn as_someone_put_it_attributes_the_quote() {
     let text = "Hollis put the bill to a vote on Tuesday. “We are ready,” Ann Lee said.";
     assert_eq!(speakers(text), [some("Ann Lee")]);
 }
+
+#[test]
+fn an_anonymous_source_keeps_its_whole_description() {
+    let text = "“We will not back down,” said one Republican involved in the planning.";
+    assert_eq!(
+        speakers(text),
+        [some("one Republican involved in the planning")]
+    );
+    let text = "“The deal is close,” said a lawyer familiar with the talks, who asked not to be \
+                named.";
+    assert_eq!(speakers(text), [some("a lawyer familiar with the talks")]);
+}
