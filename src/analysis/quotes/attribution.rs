@@ -412,7 +412,18 @@ impl<'a, 't> Attributor<'a, 't> {
         } else if self.word(verb).ends_with("ing") {
             self.participle_subject(window.start, verb)
         } else {
-            self.backward(window.start, verb)
+            let backward = self.backward(window.start, verb);
+            // "Steve Huhn, a former HP executive, said Fiorina …": a person before the verb
+            // is its subject, whatever follows it.
+            let person_before = backward
+                .as_ref()
+                .and_then(|p| self.resolve(p, at))
+                .is_some_and(|who| who.person);
+            let inverted = (!person_before)
+                .then(|| self.inverted_subject(verb, window.end))
+                .flatten();
+            inverted
+                .or(backward)
                 .or_else(|| {
                     self.forward(verb + 1, window.end)
                         .filter(|p| !matches!(p, Phrase::Description(_)))
@@ -421,6 +432,23 @@ impl<'a, 't> Attributor<'a, 't> {
         };
         let who = phrase.and_then(|p| self.resolve(&p, at));
         Some((who, cue, direct))
+    }
+
+    /// "In other words, explained CBS moderator Nancy Cordes: “…”": a verb that follows an
+    /// opening phrase's comma and comes before its subject, a name that only punctuation
+    /// separates from the quote.
+    fn inverted_subject(&self, verb: usize, hi: usize) -> Option<Phrase> {
+        // "Dick Dever, who …, told POLITICO, “…”": after "tell" comes whom it was said to.
+        if verb == 0 || self.word(verb - 1) != "," || lexicon::is_tell_verb(self.word(verb)) {
+            return None;
+        }
+        let phrase = self.forward(verb + 1, hi)?;
+        let Phrase::Name(run) = &phrase else {
+            return None;
+        };
+        (run.end..hi)
+            .all(|i| !is_word(self.word(i)))
+            .then_some(phrase)
     }
 
     /// Who speaks a participle: "footage of Trump saying …", the name right before it;

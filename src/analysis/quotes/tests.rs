@@ -695,3 +695,17 @@ fn an_anonymous_source_keeps_its_whole_description() {
                 named.";
     assert_eq!(speakers(text), [some("a lawyer familiar with the talks")]);
 }
+
+#[test]
+fn a_verb_before_its_subject_after_an_opening_phrase() {
+    let text = "Because of how the council wrote the budget, explained Simon Rosenberg, “It will \
+                not pass.”";
+    assert_eq!(speakers(text), [some("Simon Rosenberg")]);
+    let text = "In other words, said city planner Ana Ruiz: “The road stays.”";
+    assert_eq!(speakers(text), [some("Ana Ruiz")]);
+    // After "told" comes whom it was said to; a person before the verb is its subject.
+    let text = "Dick Dever, who was on the slate, told Reuters, “I like him.”";
+    assert_eq!(speakers(text), [some("Dick Dever")]);
+    let text = "Steve Huhn, a former sales chief, said Carly Fiorina “was heavily involved.”";
+    assert_eq!(speakers(text), [some("Steve Huhn")]);
+}
