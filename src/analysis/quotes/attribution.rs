@@ -481,8 +481,12 @@ impl<'a, 't> Attributor<'a, 't> {
     /// phrase ("During a speech, Trump attacked ..."), a name or a pronoun.
     fn clause_subject(&self, lo: usize, verb: usize) -> Option<Phrase> {
         let mut start = lo;
-        if start < verb && lexicon::is_intro_word(self.word(start)) {
-            start = self.after_intro(start, verb)?;
+        // "On Thursday, after remaining neutral throughout the primary, Warren …": opening
+        // phrases may follow one another.
+        for _ in 0..3 {
+            if start < verb && lexicon::is_intro_word(self.word(start)) {
+                start = self.after_intro(start, verb)?;
+            }
         }
         self.forward(start, verb).filter(|p| match p {
             Phrase::Description(r) => {

@@ -709,3 +709,10 @@ fn a_verb_before_its_subject_after_an_opening_phrase() {
     let text = "Steve Huhn, a former sales chief, said Carly Fiorina “was heavily involved.”";
     assert_eq!(speakers(text), [some("Steve Huhn")]);
 }
+
+#[test]
+fn opening_phrases_one_after_another_are_passed_over() {
+    let text = "On Thursday, after weeks of silence on the race, Maria Lopez endorsed the mayor, \
+                saying, “She is a fighter.”";
+    assert_eq!(speakers(text), [some("Maria Lopez")]);
+}
