@@ -498,7 +498,8 @@ impl<'a, 't> Attributor<'a, 't> {
     }
 
     /// The token after an opening phrase's comma ("On July 6, 2015, Sanders ..."): the first
-    /// comma not followed by a number. An opening adverb is one word, with or without its
+    /// comma followed neither by a number nor by a place a comma closes ("in St. Clairsville,
+    /// Ohio, …"). An opening adverb is one word, with or without its
     /// comma ("Yet it was Foster who ...", "Still, Foster ...").
     fn after_intro(&self, lo: usize, hi: usize) -> Option<usize> {
         if lexicon::is_opening_adverb(self.word(lo)) {
@@ -512,9 +513,24 @@ impl<'a, 't> Attributor<'a, 't> {
         (lo..hi.min(lo + 30))
             .find(|&i| {
                 self.word(i) == ","
-                    && (i + 1 >= hi || !self.word(i + 1).starts_with(|c: char| c.is_ascii_digit()))
+                    && (i + 1 >= hi || !is_year(self.word(i + 1)))
+                    && !self.place_in_commas(i, hi)
             })
             .map(|i| i + 1)
+    }
+
+    /// Whether the comma at `comma` opens a place that a comma closes: the state after a
+    /// city ("in St. Clairsville, Ohio, 62-year-old Brenda Johnson …").
+    fn place_in_commas(&self, comma: usize, hi: usize) -> bool {
+        let Some(close) = (comma + 1..hi.min(comma + 5)).find(|&i| !is_capitalised(self.word(i)))
+        else {
+            return false;
+        };
+        close > comma + 1
+            && self.word(close) == ","
+            && self
+                .entity_at(span_of(self.doc, &(comma + 1..close)))
+                .is_some_and(|e| self.entities[e].kind == EntityType::Location)
     }
 
     /// `“…,” X said.`, `“…,” said X.`, `“…,” he told reporters.`
@@ -1567,4 +1583,10 @@ fn ends_with_stop(quoted: &str) -> bool {
             c.is_whitespace() || super::is_mark(c) || matches!(c, '’' | '\'')
         })
         .ends_with(['.', '!', '?', '…'])
+}
+
+/// A number that goes on a date ("On July 6, 2015, …"), not a word that opens with one
+/// ("62-year-old").
+fn is_year(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii_digit())
 }

@@ -716,3 +716,11 @@ fn opening_phrases_one_after_another_are_passed_over() {
                 saying, “She is a fighter.”";
     assert_eq!(speakers(text), [some("Maria Lopez")]);
 }
+
+#[test]
+fn a_subject_after_a_city_its_state_and_an_age_is_read() {
+    let text = "Mark Ellis said the party would recover. At a rally in Dayton, Ohio, \
+                58-year-old Carol Baines railed against the plan. “It should never pass,” she \
+                said.";
+    assert_eq!(speakers(text), [some("Carol Baines")]);
+}
