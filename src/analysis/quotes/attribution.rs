@@ -207,7 +207,7 @@ impl<'a, 't> Attributor<'a, 't> {
     }
 
     /// A verb that speaks only with its particle: "as Dana Milbank puts it", "as The Hill
-    /// pointed out".
+    /// pointed out", "Sanders shot back".
     fn is_phrasal_speech_verb(&self, i: usize) -> bool {
         let next = self.doc.tokens.get(i + 1).map(|_| self.word(i + 1));
         match self.word(i) {
@@ -216,6 +216,7 @@ impl<'a, 't> Attributor<'a, 't> {
                     && (i.saturating_sub(8)..i).any(|j| self.word(j).eq_ignore_ascii_case("as"))
             }
             "pointed" | "points" => next == Some("out"),
+            "shot" | "shoots" | "fired" | "fires" => next == Some("back"),
             _ => false,
         }
     }
@@ -656,7 +657,9 @@ impl<'a, 't> Attributor<'a, 't> {
         let mut end = verb + 1;
         match self.word(verb) {
             "according" | "According" => end = (verb + 2).min(limit.max(verb + 1)),
-            "put" | "puts" | "pointed" | "points" if self.is_phrasal_speech_verb(verb) => {
+            "put" | "puts" | "pointed" | "points" | "shot" | "shoots" | "fired" | "fires"
+                if self.is_phrasal_speech_verb(verb) =>
+            {
                 end = (verb + 2).min(limit.max(verb + 1));
             }
             "told" | "tells" | "tell" => {

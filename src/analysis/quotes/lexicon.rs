@@ -107,6 +107,8 @@ const SPEECH_VERBS: &[&str] = &[
     "predicted",
     "complained",
     "quipped",
+    "elaborated",
+    "elaborates",
     "joked",
     "remarked",
     "reported",

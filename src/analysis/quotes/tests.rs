@@ -724,3 +724,13 @@ fn a_subject_after_a_city_its_state_and_an_age_is_read() {
                 said.";
     assert_eq!(speakers(text), [some("Carol Baines")]);
 }
+
+#[test]
+fn a_retort_and_an_elaboration_are_cues() {
+    let text = "“You are weak,” Jeb Bush said. “Be quiet,” Donald Trump shot back.";
+    assert_eq!(speakers(text), [some("Jeb Bush"), some("Donald Trump")]);
+    let text = "Ann Lee spoke first. “The way I see it,” she elaborated, “nobody wins.”";
+    let found = quotes(text);
+    assert!(found.iter().all(|q| q.2 == some("Ann Lee")));
+    assert_eq!(found[0].3.as_deref(), Some("elaborated"));
+}
