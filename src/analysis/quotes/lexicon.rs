@@ -576,6 +576,10 @@ pub fn is_document_noun(word: &str) -> bool {
             | "post"
             | "editorial"
             | "ad"
+            | "response"
+            | "email"
+            | "message"
+            | "speech"
     )
 }
 

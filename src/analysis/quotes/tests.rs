@@ -734,3 +734,9 @@ fn a_retort_and_an_elaboration_are_cues() {
     assert!(found.iter().all(|q| q.2 == some("Ann Lee")));
     assert_eq!(found[0].3.as_deref(), Some("elaborated"));
 }
+
+#[test]
+fn a_response_or_an_email_speaks_for_its_possessor() {
+    let text = "Maria Lopez read the letter. Lopez’s response was: “Is that all?”";
+    assert_eq!(speakers(text), [some("Maria Lopez")]);
+}
