@@ -61,31 +61,18 @@ impl Workers {
         options: Options,
         document_field: String,
     ) -> Result<Analysis, ServiceError> {
-        let permit = self.admitted.clone().try_acquire_owned().map_err(|_| {
-            ServiceError::Overloaded(format!(
-                "{} documents are being analysed, the limit (--max-in-flight); retry later",
-                self.max_in_flight
-            ))
-        })?;
-        let (done, result) = oneshot::channel();
-        let run = self.runner();
-        // The span of the document this analysis is for, when traces are on.
-        let parent = tracing::Span::current();
-        self.pool.spawn(move || {
-            if done.is_closed() {
-                return;
-            }
-            let outcome = run.analyze(&text, &options, &document_field, &parent);
-            // Room for the next document before this one's answer goes out.
-            drop(permit);
-            let _ = done.send(outcome);
-        });
-        result.await.map_err(|_| ServiceError::Cancelled)?
+        let document = Document {
+            text,
+            options,
+            field: document_field,
+        };
+        let mut outcomes = self.analyze_many(vec![document]).await?;
+        outcomes.pop().expect("an outcome for the document")
     }
 
     /// Analyses several documents as one job on the pool: one hand-over to a thread and one
-    /// answer for them all, where [`Workers::analyze`] hands over each document on its own and
-    /// wakes its caller for each. For a caller that holds a batch at once (the queue worker),
+    /// answer for them all, where calling [`Workers::analyze`] for each would hand over each
+    /// and wake its caller for each. For a caller that holds a batch at once (the queue worker),
     /// on short documents the hand-overs cost as much as a fifth of the analysis. Each document
     /// is admitted, timed and caught apart; all are refused when the pool cannot admit them
     /// all. Dropping the returned future stops the job before its next document.
@@ -100,15 +87,16 @@ impl Workers {
             .try_acquire_many_owned(count)
             .map_err(|_| {
                 ServiceError::Overloaded(format!(
-                    "{} documents cannot be admitted beside the {} being analysed; the limit \
+                    "{} documents are being analysed and {} more cannot be admitted; the limit \
                      is {} (--max-in-flight); retry later",
-                    documents.len(),
                     self.in_flight(),
+                    documents.len(),
                     self.max_in_flight
                 ))
             })?;
         let (done, result) = oneshot::channel();
         let run = self.runner();
+        // The span of the request these analyses are for, when traces are on.
         let parent = tracing::Span::current();
         self.pool.spawn(move || {
             let mut outcomes = Vec::with_capacity(documents.len());

@@ -414,16 +414,13 @@ impl<'a, 't> Attributor<'a, 't> {
             self.participle_subject(window.start, verb)
         } else {
             let backward = self.backward(window.start, verb);
+            let resolved = backward.as_ref().and_then(|p| self.resolve(p, at));
             // "Steve Huhn, a former HP executive, said Fiorina …": a person before the verb
             // is its subject, whatever follows it.
-            let person_before = backward
-                .as_ref()
-                .and_then(|p| self.resolve(p, at))
-                .is_some_and(|who| who.person);
-            let inverted = (!person_before)
-                .then(|| self.inverted_subject(verb, window.end))
-                .flatten();
-            inverted
+            if resolved.as_ref().is_some_and(|who| who.person) {
+                return Some((resolved, cue, direct));
+            }
+            self.inverted_subject(verb, window.end)
                 .or(backward)
                 .or_else(|| {
                     self.forward(verb + 1, window.end)
@@ -593,9 +590,7 @@ impl<'a, 't> Attributor<'a, 't> {
         if self.person_ending(first.clone()).is_some() || end >= verb {
             return None;
         }
-        let subject = first.start..verb;
-        if subject
-            .clone()
+        if (first.start..verb)
             .any(|i| matches!(self.word(i), "," | ";" | ":") || self.word(i).contains('“'))
         {
             return None;
@@ -657,11 +652,7 @@ impl<'a, 't> Attributor<'a, 't> {
         let mut end = verb + 1;
         match self.word(verb) {
             "according" | "According" => end = (verb + 2).min(limit.max(verb + 1)),
-            "put" | "puts" | "pointed" | "points" | "shot" | "shoots" | "fired" | "fires"
-                if self.is_phrasal_speech_verb(verb) =>
-            {
-                end = (verb + 2).min(limit.max(verb + 1));
-            }
+            _ if self.is_phrasal_speech_verb(verb) => end = (verb + 2).min(limit.max(verb + 1)),
             "told" | "tells" | "tell" => {
                 if end < limit && is_capitalised(self.word(end)) {
                     let stop = (end..limit.min(end + 4))
