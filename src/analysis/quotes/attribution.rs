@@ -821,6 +821,9 @@ impl<'a, 't> Attributor<'a, 't> {
     /// Sok Eysan, said").
     fn backward(&self, lo: usize, verb: usize) -> Option<Phrase> {
         let mut end = verb;
+        // Where a note in parentheses that a comma closes opened: "Filippo Grandi, the High
+        // Commissioner for Refugees (UNHCR), said" ends an appositive there.
+        let mut noted = None;
         loop {
             if end > lo
                 && (lexicon::is_verb_filler(self.word(end - 1))
@@ -839,6 +842,9 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if let Some(open) = self.parenthesis_ending(lo, end) {
                 // "Sen. Harry Reid (D-Nev.) said", "Gov. John Kasich (R-OH), said": a note
                 // in parentheses after the name.
+                if self.word(end - 1) == "," {
+                    noted = Some(open);
+                }
                 end = open;
             } else {
                 break;
@@ -854,8 +860,12 @@ impl<'a, 't> Attributor<'a, 't> {
                 .backward(lo, end - 1)
                 .filter(|p| matches!(p, Phrase::Name(_)));
         }
-        if self.word(end - 1) == "," {
-            let comma = end - 1;
+        let comma = if self.word(end - 1) == "," {
+            Some(end - 1)
+        } else {
+            noted.filter(|&open| open == end)
+        };
+        if let Some(comma) = comma {
             let open = (lo..comma)
                 .rev()
                 .take(MAX_VERB_DISTANCE)
@@ -866,6 +876,15 @@ impl<'a, 't> Attributor<'a, 't> {
                     && inside.clone().all(|i| {
                         is_capitalised(self.word(i)) || lexicon::is_name_connector(self.word(i))
                     });
+                // "Filippo Grandi, the United Nations High Commissioner for Refugees, said": an
+                // appositive opening with "the" that names no person is the title of the
+                // person named before it.
+                let title = all_name
+                    && self.word(open + 1) == "the"
+                    && self.person_ending(inside.clone()).is_none();
+                if title && let Some(person) = self.person_ending(lo..open) {
+                    return Some(Phrase::Name(self.token_at(person.begin)..open));
+                }
                 if all_name {
                     return Some(Phrase::Name(inside));
                 }

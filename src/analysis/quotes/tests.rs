@@ -740,3 +740,28 @@ fn a_response_or_an_email_speaks_for_its_possessor() {
     let text = "Maria Lopez read the letter. Lopez’s response was: “Is that all?”";
     assert_eq!(speakers(text), [some("Maria Lopez")]);
 }
+
+#[test]
+fn a_reply_that_presses_agrees_or_opines_is_a_cue() {
+    let text = "Mark Ellis spoke to the board on Monday.\n\n\
+                “Would it be negotiable?” Sean Hannity pressed.\n\n\
+                “It has changed,” agrees Michelle Stevens, a student.\n\n\
+                “Nothing happened,” opined the Plain Dealer.";
+    let found = quotes(text);
+    assert_eq!(
+        found.iter().map(|q| q.3.as_deref()).collect::<Vec<_>>(),
+        [Some("pressed"), Some("agrees"), Some("opined")]
+    );
+    assert_eq!(found[0].2, some("Sean Hannity"));
+    assert_eq!(found[1].2, some("Michelle Stevens"));
+}
+
+#[test]
+fn a_title_with_the_between_commas_is_the_named_person_s() {
+    let text = "The deal was signed on Monday.\n\n\
+                Filippo Grandi, the United Nations High Commissioner for Refugees, said of the \
+                deal, “I am concerned about any agreement like this one.”\n\n\
+                Mark Ellis, the Chief Executive of Acme Holdings (ACME), said of it, “We will \
+                look at the numbers before we decide anything.”";
+    assert_eq!(speakers(text), [some("Filippo Grandi"), some("Mark Ellis")]);
+}
