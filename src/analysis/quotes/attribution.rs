@@ -27,6 +27,8 @@ const MAX_PHRASE: usize = 12;
 const MAX_VERB_DISTANCE: usize = 24;
 /// The most tokens inside a parenthesis passed over between a name and its verb.
 const MAX_PARENTHESIS: usize = 8;
+/// The most words of a line that signs the quote above it ("- Jane Doe, a nurse in Ohio.").
+const MAX_SIGNATURE: usize = 10;
 
 /// A speaker as the document names it, resolved as far as the text allows.
 #[derive(Debug, Clone, PartialEq)]
@@ -351,6 +353,13 @@ impl<'a, 't> Attributor<'a, 't> {
                 };
             }
         }
+        if let Some(who) = self.signed(quote) {
+            return Attribution {
+                speaker: Some(who),
+                cue: None,
+                source: Source::Cue,
+            };
+        }
         // No cue: a person the paragraph names as a subject since its last quote takes the
         // floor ("… says House. “…” Durning did not need much coaxing. “I’m thankful …”"),
         // else an earlier quote of the paragraph, else the last speaker, continues.
@@ -382,6 +391,40 @@ impl<'a, 't> Attributor<'a, 't> {
                 source: Source::None,
             }),
         }
+    }
+
+    /// A quote that closes its paragraph, signed on the line below with a dash and a person's
+    /// name ("- Sanders.", "—President Obama, tweeting after the speech."): that person said
+    /// it.
+    fn signed(&self, quote: &Marked) -> Option<Who> {
+        let doc = self.doc;
+        let end = quote.span.end;
+        let at = doc.paragraphs.partition_point(|p| p.span.end < end);
+        let rest = Span {
+            begin: end,
+            end: doc.paragraphs.get(at)?.span.end,
+        };
+        if doc.slice(rest).chars().any(char::is_alphanumeric) {
+            return None;
+        }
+        let line = doc.paragraphs.get(at + 1)?.span;
+        let text = doc.slice(line);
+        let signature = text
+            .trim_start()
+            .strip_prefix(['-', '–', '—'])?
+            .trim_start();
+        if !signature.starts_with(char::is_uppercase)
+            || signature.split_whitespace().nth(MAX_SIGNATURE).is_some()
+        {
+            return None;
+        }
+        let lo = self.token_at(line.end - signature.len());
+        let hi = self.token_at(line.end);
+        let phrase = self
+            .forward(lo, hi)
+            .filter(|p| matches!(p, Phrase::Name(_)))?;
+        self.resolve(&phrase, quote.span.begin)
+            .filter(|who| who.person)
     }
 
     /// A quote in a line that opens with its speaker ("Graham: Trump’s ‘Incredibly Hateful

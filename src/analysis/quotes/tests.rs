@@ -765,3 +765,22 @@ fn a_title_with_the_between_commas_is_the_named_person_s() {
                 look at the numbers before we decide anything.”";
     assert_eq!(speakers(text), [some("Filippo Grandi"), some("Mark Ellis")]);
 }
+
+#[test]
+fn a_dash_and_a_name_under_a_quote_sign_it() {
+    let text = "Both candidates spoke about taxes in the debate.\n\n\
+                \"Boeing and other multinationals pay zero taxes.\"\n\n\
+                - Bernie Sanders.\n\n\
+                \"I went to Wall Street before the crash.\"\n\n\
+                —Hillary Clinton, at the debate in Durham.\n\n\
+                \"Nobody pays zero taxes,\" said Mark Ellis, a tax lawyer.\n\n\
+                - Reuters.";
+    assert_eq!(
+        speakers(text),
+        [
+            some("Bernie Sanders"),
+            some("Hillary Clinton"),
+            some("Mark Ellis")
+        ]
+    );
+}
