@@ -896,6 +896,21 @@ impl<'a, 't> Attributor<'a, 't> {
         if end == lo {
             return None;
         }
+        // "Palin posted her message under a headline that said": the relative pronoun's
+        // antecedent, the phrase right before it; but "Henry added the caption which reads"
+        // quotes what the clause's subject wrote.
+        if end >= lo + 2 && matches!(self.word(end - 1), "that" | "which") {
+            let antecedent = self.backward_core(lo, end - 1);
+            return match antecedent {
+                Some(Phrase::Description(ref r))
+                    if lexicon::is_determiner(self.word(r.start))
+                        && lexicon::is_document_noun(self.word(r.end - 1)) =>
+                {
+                    self.clause_subject(lo, r.start).or(antecedent)
+                }
+                _ => antecedent,
+            };
+        }
         // "… by Sen. Dianne Feinstein, the ranking Democrat, who said": the relative pronoun's
         // antecedent, a name before its comma.
         if end >= lo + 3 && self.word(end - 1) == "who" && self.word(end - 2) == "," {

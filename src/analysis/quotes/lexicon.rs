@@ -587,6 +587,7 @@ pub fn is_document_noun(word: &str) -> bool {
             | "email"
             | "message"
             | "speech"
+            | "caption"
     )
 }
 

@@ -784,3 +784,12 @@ fn a_dash_and_a_name_under_a_quote_sign_it() {
         ]
     );
 }
+
+#[test]
+fn what_a_relative_pronoun_says_its_antecedent_says() {
+    let text = "Sarah Palin posted her message under a headline that said, “Death to the \
+                children of the city.”\n\n\
+                Ed Henry added the caption which reads, “Sanders aide Jeff Weaver told me \
+                about the photo.”";
+    assert_eq!(speakers(text), [some("a headline"), some("Ed Henry")]);
+}
