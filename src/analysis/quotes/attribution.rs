@@ -27,6 +27,8 @@ const MAX_PHRASE: usize = 12;
 const MAX_VERB_DISTANCE: usize = 24;
 /// The most tokens inside a parenthesis passed over between a name and its verb.
 const MAX_PARENTHESIS: usize = 8;
+/// The most tokens of an opening phrase that no opening word announces ("Hours later,").
+const MAX_OPENING: usize = 6;
 /// The most words of a line that signs the quote above it ("- Jane Doe, a nurse in Ohio.").
 const MAX_SIGNATURE: usize = 10;
 
@@ -529,13 +531,33 @@ impl<'a, 't> Attributor<'a, 't> {
                 start = self.after_intro(start, verb)?;
             }
         }
-        self.forward(start, verb).filter(|p| match p {
+        let phrase = self.forward(start, verb).filter(|p| match p {
             Phrase::Description(r) => {
                 let w = self.word(r.start);
                 is_capitalised(w) || lexicon::is_determiner(w)
             }
             _ => true,
-        })
+        });
+        // "Hours later, Trump returned …", "Here in Columbia, Sanders stepped up …": a short
+        // opening phrase with no opening word, then a person's name. The phrase read from the
+        // sentence's start names no entity.
+        let names_entity = phrase.as_ref().is_some_and(|p| match p {
+            Phrase::Pronoun(..) => true,
+            _ => self
+                .resolve(p, self.doc.tokens[start].span.begin)
+                .is_some_and(|who| who.entity.is_some()),
+        });
+        if !names_entity
+            && let Some(comma) = (start + 1..verb.min(start + MAX_OPENING))
+                .find(|&i| matches!(self.word(i), "," | ";" | ":" | "“" | "\""))
+            && self.word(comma) == ","
+            && let Some(Phrase::Name(run)) = self.forward(comma + 1, verb)
+            && run.start == comma + 1
+            && self.person_ending(run.clone()).is_some()
+        {
+            return Some(Phrase::Name(run));
+        }
+        phrase
     }
 
     /// The token after an opening phrase's comma ("On July 6, 2015, Sanders ..."): the first
@@ -912,11 +934,15 @@ impl<'a, 't> Attributor<'a, 't> {
             };
         }
         // "… by Sen. Dianne Feinstein, the ranking Democrat, who said": the relative pronoun's
-        // antecedent, a name before its comma.
-        if end >= lo + 3 && self.word(end - 1) == "who" && self.word(end - 2) == "," {
-            return self
-                .backward(lo, end - 1)
-                .filter(|p| matches!(p, Phrase::Name(_)));
+        // antecedent, a name before its comma, or right before it ("this tweet from Rikkie
+        // Wells who tweeted").
+        if end >= lo + 2 && self.word(end - 1) == "who" {
+            let antecedent = if self.word(end - 2) == "," {
+                self.backward(lo, end - 1)
+            } else {
+                self.backward_core(lo, end - 1)
+            };
+            return antecedent.filter(|p| matches!(p, Phrase::Name(_)));
         }
         let comma = if self.word(end - 1) == "," {
             Some(end - 1)

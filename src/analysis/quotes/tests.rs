@@ -793,3 +793,24 @@ fn what_a_relative_pronoun_says_its_antecedent_says() {
                 about the photo.”";
     assert_eq!(speakers(text), [some("a headline"), some("Ed Henry")]);
 }
+
+#[test]
+fn a_person_after_a_short_opening_phrase_speaks_its_participle() {
+    let text = "The two men met on Friday.\n\n\
+                Hours later, Donald Trump returned the compliment, telling Reuters, “He is an \
+                amazing man and a good friend.”\n\n\
+                Here in Columbia, Bernie Sanders stepped up his attacks, saying, “We have got \
+                to do better than this.”";
+    assert_eq!(
+        speakers(text),
+        [some("Donald Trump"), some("Bernie Sanders")]
+    );
+}
+
+#[test]
+fn who_right_after_a_name_is_that_person() {
+    let text = "The photo drew many replies.\n\n\
+                Among them was this tweet from Rikkie Wells who tweeted, “Nobody ever pays \
+                attention to the rules.”";
+    assert_eq!(speakers(text), [some("Rikkie Wells")]);
+}
