@@ -564,6 +564,29 @@ pub fn is_name_connector(word: &str) -> bool {
     )
 }
 
+/// Modal and auxiliary verbs in lower case, which end the phrase before them: "Ed Krayewski
+/// may have said", "a reporter can be heard asking".
+pub fn is_auxiliary(word: &str) -> bool {
+    matches!(
+        word,
+        "may"
+            | "might"
+            | "can"
+            | "could"
+            | "should"
+            | "must"
+            | "shall"
+            | "cannot"
+            | "did"
+            | "does"
+            | "do"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+    )
+}
+
 /// Nouns for what an organisation publishes, which speak for it: "the IMF report stated".
 pub fn is_document_noun(word: &str) -> bool {
     matches!(

@@ -814,3 +814,13 @@ fn who_right_after_a_name_is_that_person() {
                 attention to the rules.”";
     assert_eq!(speakers(text), [some("Rikkie Wells")]);
 }
+
+#[test]
+fn a_modal_verb_ends_the_speaker_s_phrase() {
+    let text = "Many agreed with the choice.\n\n\
+                Ed Krayewski may have said it best when he blogged: “She is as close to a \
+                chosen candidate as we will see.”\n\n\
+                In the clip, a reporter can be heard asking, “Should there be a database for \
+                this?”";
+    assert_eq!(speakers(text), [some("Ed Krayewski"), some("a reporter")]);
+}
