@@ -816,6 +816,19 @@ impl<'a, 't> Attributor<'a, 't> {
                 && !described
                 && matches!(w, "at" | "of" | "from" | "for" | "with" | "in")
             {
+                // "Former Secretary of State Madeleine Albright recently urged": a title's
+                // "of" before the person's name.
+                let titled = w == "of"
+                    && (start..i).all(|j| lexicon::is_title(self.word(j)) || self.word(j) == ".");
+                let end = (i + 1..hi.min(i + MAX_PHRASE))
+                    .find(|&j| !is_capitalised(self.word(j)))
+                    .unwrap_or(hi);
+                if titled
+                    && end > i + 1
+                    && let Some(person) = self.person_ending(i + 1..end)
+                {
+                    return Some(Phrase::Name(self.token_at(person.begin)..end));
+                }
                 break;
             } else if lexicon::is_name_connector(w)
                 && named

@@ -824,3 +824,11 @@ fn a_modal_verb_ends_the_speaker_s_phrase() {
                 this?”";
     assert_eq!(speakers(text), [some("Ed Krayewski"), some("a reporter")]);
 }
+
+#[test]
+fn a_title_with_of_before_the_name_is_passed_over() {
+    let text = "The town hall was loud.\n\n\
+                Former Secretary of State Madeleine Albright recently urged women to vote, \
+                saying, “There is a special place for them.”";
+    assert_eq!(speakers(text), [some("Madeleine Albright")]);
+}
