@@ -374,7 +374,10 @@ impl<'a, 't> Attributor<'a, 't> {
         let continued = match previous {
             _ if introduced.is_some() => introduced,
             Some((_, earlier)) if earlier.speaker.is_some() => earlier.speaker.clone(),
-            _ if before.is_empty() => self.last_speaker.clone(),
+            _ if before.is_empty() && self.last_speaker.is_some() => self.last_speaker.clone(),
+            // "Trevor Nicholson, a senior policy analyst, outlined how the policy works.\n\n“…”":
+            // before anyone has spoken, the person the text last named as a subject.
+            _ if before.is_empty() => self.last_subject.as_ref().map(|(who, _)| who.clone()),
             _ => None,
         };
         match continued {

@@ -832,3 +832,12 @@ fn a_title_with_of_before_the_name_is_passed_over() {
                 saying, “There is a special place for them.”";
     assert_eq!(speakers(text), [some("Madeleine Albright")]);
 }
+
+#[test]
+fn before_anyone_speaks_the_person_last_named_as_subject_holds_the_floor() {
+    let text = "The department released its policy on Monday.\n\n\
+                Trevor Nicholson, a senior policy analyst, outlined for his colleagues how the \
+                policy works.\n\n\
+                \"Who may be included in a treatment plan is decided by the doctor.\"";
+    assert_eq!(speakers(text), [some("Trevor Nicholson")]);
+}
