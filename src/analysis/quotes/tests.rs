@@ -841,3 +841,18 @@ fn before_anyone_speaks_the_person_last_named_as_subject_holds_the_floor() {
                 \"Who may be included in a treatment plan is decided by the doctor.\"";
     assert_eq!(speakers(text), [some("Trevor Nicholson")]);
 }
+
+#[test]
+fn verbs_of_manner_are_cues() {
+    let text = "The rally went on late.\n\n\
+                “Let me help you out,” Mike Pence riffed.\n\n\
+                “They are still with you,” his wife Jane whispered.\n\n\
+                “Nobody reads the rules,” Ann Lee groused.";
+    let found = quotes(text);
+    assert_eq!(
+        found.iter().map(|q| q.3.as_deref()).collect::<Vec<_>>(),
+        [Some("riffed"), Some("whispered"), Some("groused")]
+    );
+    assert_eq!(found[0].2, some("Mike Pence"));
+    assert_eq!(found[2].2, some("Ann Lee"));
+}
