@@ -154,6 +154,8 @@ const SPEECH_VERBS: &[&str] = &[
     "muttered",
     "ranted",
     "scolded",
+    "retaliated",
+    "conclude",
     "pressed",
     "reacted",
     "agreed",

@@ -856,3 +856,10 @@ fn verbs_of_manner_are_cues() {
     assert_eq!(found[0].2, some("Mike Pence"));
     assert_eq!(found[2].2, some("Ann Lee"));
 }
+
+#[test]
+fn a_retort_that_retaliates_is_a_cue() {
+    let text = "The row went on for days.\n\n“France will always be France,” an angry \
+                François Hollande retaliated.";
+    assert_eq!(speakers(text), [some("François Hollande")]);
+}
