@@ -121,7 +121,8 @@ fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
 #[test]
 fn speakers_on_polnear_train_hold_their_floor() {
     // The set the attribution rules are written on: each rule is kept only when it loses no
-    // quote here. 0.8829 (4,398 direct quotes found) since "shot back", "elaborated" and "Clinton’s response".
+    // quote here. 0.8888 (4,398 direct quotes found) since the cues of engine +18, dash
+    // signatures, relative pronouns and modal verbs.
     let Some(result) = quote_scores(
         "polnear-train.jsonl",
         &["--use-silver", "--kinds", "direct"],
@@ -131,7 +132,7 @@ fn speakers_on_polnear_train_hold_their_floor() {
     let speakers = result["speaker_on_exact"]["accuracy"]
         .as_f64()
         .expect("speaker accuracy");
-    assert!(speakers >= 0.88, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.885, "speaker accuracy {speakers:.4}");
 }
 
 #[test]
@@ -144,10 +145,10 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    // 0.932 (354 of 380) since speakers are resolved through the entity module (a lone given
-    // name is the person named in full) and parenthetical and relative attributions are read;
-    // the floor sits a little under, as one model change can flip a few quotes.
-    assert!(speakers >= 0.92, "speaker accuracy {speakers:.4}");
+    // 0.939 (357 of 380) since engine +18 (before anyone speaks, the person last named as a
+    // subject holds the floor; verbs of manner); the floor sits a little under, as one model
+    // change can flip a few quotes.
+    assert!(speakers >= 0.93, "speaker accuracy {speakers:.4}");
 }
 
 /// Quote precision and recall on overlapping spans.
