@@ -504,6 +504,12 @@ impl<'a, 't> Attributor<'a, 't> {
             .then(|| self.backward_core(lo, verb))
             .flatten()
             .filter(|p| matches!(p, Phrase::Name(_)));
+        // "…, Nefzi said, adding, “…”": the participle's subject is the speech verb's before it.
+        let said = (verb >= lo + 3 && self.word(verb - 1) == "," && self.is_speech_verb(verb - 2))
+            .then(|| self.backward(lo, verb - 2))
+            .flatten()
+            .filter(|p| !matches!(p, Phrase::Description(_)));
+        let adjacent = adjacent.or(said);
         // "He voiced his “frustration” on Twitter, writing “…”": the clause opens before the
         // quote that ends the window's start.
         let sentence = self.doc.sentences[..]

@@ -863,3 +863,11 @@ fn a_retort_that_retaliates_is_a_cue() {
                 François Hollande retaliated.";
     assert_eq!(speakers(text), [some("François Hollande")]);
 }
+
+#[test]
+fn a_participle_after_said_has_said_s_subject() {
+    let text = "The gunman came to pray now and then.\n\n\
+                Omar Mateen did not mingle but left as soon as prayers were finished, Adel \
+                Nefzi said, adding, “He was not very religious.”";
+    assert_eq!(speakers(text), [some("Adel Nefzi")]);
+}

@@ -115,10 +115,20 @@ fn split_chunk(text: &str, begin: usize, end: usize, base: usize, out: &mut Vec<
                 .next()
                 .is_some_and(|c| c.is_ascii_digit()))
     };
-    for (at, c) in chunk
-        .char_indices()
-        .filter(|&(at, c)| is_dash(c) || c == '/' && joins_names(at) || c == ',' && parts_words(at))
-    {
+    // A colon or semicolon right before a quotation mark ends the word before it
+    // ("Clinton:\"We"), as a comma does.
+    let opens_quote = |at: usize| {
+        chunk[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '"' | '“' | '”' | '‘' | '’' | '\''))
+    };
+    for (at, c) in chunk.char_indices().filter(|&(at, c)| {
+        is_dash(c)
+            || c == '/' && joins_names(at)
+            || c == ',' && parts_words(at)
+            || matches!(c, ':' | ';') && opens_quote(at)
+    }) {
         let dash = begin + at;
         if dash > part {
             split_part(text, part, dash, base, out);
@@ -263,6 +273,17 @@ mod tests {
         let mut out = Vec::new();
         tokenize(text, 0, &mut out);
         out.iter().map(|s| s.text(text)).collect()
+    }
+
+    #[test]
+    fn a_colon_before_a_quotation_mark_ends_the_word() {
+        assert_eq!(
+            tokens("Clinton:\"We know.\" Time: 10:30;“so”"),
+            [
+                "Clinton", ":", "\"", "We", "know", ".", "\"", "Time", ":", "10:30", ";", "“",
+                "so", "”"
+            ]
+        );
     }
 
     #[test]
