@@ -536,7 +536,9 @@ impl<'a, 't> Attributor<'a, 't> {
         // "On Thursday, after remaining neutral throughout the primary, Warren …": opening
         // phrases may follow one another.
         for _ in 0..3 {
-            if start < verb && lexicon::is_intro_word(self.word(start)) {
+            if start < verb
+                && (lexicon::is_intro_word(self.word(start)) || self.opens_participle(start))
+            {
                 start = self.after_intro(start, verb)?;
             }
         }
@@ -567,6 +569,16 @@ impl<'a, 't> Attributor<'a, 't> {
             return Some(Phrase::Name(run));
         }
         phrase
+    }
+
+    /// "Appearing before cheering supporters at the party's headquarters, Suu Kyi said": a
+    /// sentence that opens with a participle, which is no name's word.
+    fn opens_participle(&self, i: usize) -> bool {
+        let w = self.word(i);
+        is_capitalised(w)
+            && w.len() > 5
+            && w.ends_with("ing")
+            && self.entity_at(self.doc.tokens[i].span).is_none()
     }
 
     /// The token after an opening phrase's comma ("On July 6, 2015, Sanders ..."): the first

@@ -871,3 +871,12 @@ fn a_participle_after_said_has_said_s_subject() {
                 Nefzi said, adding, “He was not very religious.”";
     assert_eq!(speakers(text), [some("Adel Nefzi")]);
 }
+
+#[test]
+fn a_sentence_opening_with_a_participle_has_its_subject_after_the_comma() {
+    let text = "The count went on all night.\n\n\
+                Appearing before cheering supporters Monday morning at the party headquarters, \
+                Aung San Suu Kyi said it was too early to celebrate but added, “I think you all \
+                have an idea of the results.”";
+    assert_eq!(speakers(text), [some("Aung San Suu Kyi")]);
+}
