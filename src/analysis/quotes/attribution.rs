@@ -341,7 +341,13 @@ impl<'a, 't> Attributor<'a, 't> {
             };
         }
         // "Ellis: “…”", "Obama is rolling out a new message: “…”".
-        if before.end > before.start && self.word(before.end - 1) == ":" {
+        // "Trump issued a statement, “…”": a document before the comma is its writer's words.
+        let introduced = before.end > before.start
+            && (self.word(before.end - 1) == ":"
+                || before.end > before.start + 1
+                    && self.word(before.end - 1) == ","
+                    && lexicon::is_document_noun(self.word(before.end - 2)));
+        if introduced {
             let colon = before.end - 1;
             let phrase = self
                 .backward_core(before.start, colon)

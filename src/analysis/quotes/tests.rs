@@ -880,3 +880,11 @@ fn a_sentence_opening_with_a_participle_has_its_subject_after_the_comma() {
                 have an idea of the results.”";
     assert_eq!(speakers(text), [some("Aung San Suu Kyi")]);
 }
+
+#[test]
+fn a_statement_before_a_comma_is_its_writer_s() {
+    let text = "The nation woke to the news on Sunday.\n\n\
+                Immediately after the attacks, Donald Trump issued a statement, “Our nation was \
+                attacked last night.”";
+    assert_eq!(speakers(text), [some("Donald Trump")]);
+}
