@@ -342,17 +342,17 @@ impl<'a, 't> Attributor<'a, 't> {
         }
         // "Ellis: “…”", "Obama is rolling out a new message: “…”".
         // "Trump issued a statement, “…”": a document before the comma is its writer's words.
-        let introduced = before.end > before.start
+        let announced = before.end > before.start
             && (self.word(before.end - 1) == ":"
                 || before.end > before.start + 1
                     && self.word(before.end - 1) == ","
                     && lexicon::is_document_noun(self.word(before.end - 2)));
-        if introduced {
-            let colon = before.end - 1;
+        if announced {
+            let mark = before.end - 1;
             let phrase = self
-                .backward_core(before.start, colon)
+                .backward_core(before.start, mark)
                 .filter(|p| !matches!(p, Phrase::Description(_)))
-                .or_else(|| self.clause_subject(before.start, colon));
+                .or_else(|| self.clause_subject(before.start, mark));
             if let Some(who) = phrase.and_then(|p| self.resolve(&p, quote.span.begin)) {
                 return Attribution {
                     speaker: Some(who),
