@@ -873,7 +873,6 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
-                || lexicon::is_auxiliary(w)
                 || (i > start
                     && w.len() >= 4
                     && (w.ends_with("ed") || w.ends_with("ly"))
@@ -933,7 +932,6 @@ impl<'a, 't> Attributor<'a, 't> {
         loop {
             if end > lo
                 && (lexicon::is_verb_filler(self.word(end - 1))
-                    || lexicon::is_auxiliary(self.word(end - 1))
                     || (self.word(end - 1).ends_with("ly") && !is_capitalised(self.word(end - 1))))
             {
                 end -= 1;
@@ -1125,7 +1123,6 @@ impl<'a, 't> Attributor<'a, 't> {
             if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
-                || lexicon::is_auxiliary(w)
                 || lexicon::pronoun(w).is_some()
                 || w.ends_with("ly")
             {

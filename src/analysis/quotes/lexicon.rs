@@ -434,46 +434,47 @@ pub fn is_speech_verb(word: &str) -> bool {
 }
 
 /// Words between a subject and its speech verb that do not end the subject's clause:
-/// "he also said", "Murphy later told", "Banh has said".
+/// "he also said", "Murphy later told", "Banh has said", "Ed Krayewski may have said".
 pub fn is_verb_filler(word: &str) -> bool {
     let mut buf = [0; 24];
-    matches!(
-        lower(word, &mut buf),
-        Some(
-            "also"
-                | "later"
-                | "then"
-                | "has"
-                | "had"
-                | "have"
-                | "would"
-                | "will"
-                | "previously"
-                | "once"
-                | "again"
-                | "recently"
-                | "earlier"
-                | "further"
-                | "repeatedly"
-                | "publicly"
-                | "reportedly"
-                | "simply"
-                | "just"
-                | "only"
-                | "flatly"
-                | "quickly"
-                | "firmly"
-                | "bluntly"
-                | "separately"
-                | "frequently"
-                | "often"
-                | "never"
-                | "did"
-                | "does"
-                | "is"
-                | "was"
+    is_auxiliary(word)
+        || matches!(
+            lower(word, &mut buf),
+            Some(
+                "also"
+                    | "later"
+                    | "then"
+                    | "has"
+                    | "had"
+                    | "have"
+                    | "would"
+                    | "will"
+                    | "previously"
+                    | "once"
+                    | "again"
+                    | "recently"
+                    | "earlier"
+                    | "further"
+                    | "repeatedly"
+                    | "publicly"
+                    | "reportedly"
+                    | "simply"
+                    | "just"
+                    | "only"
+                    | "flatly"
+                    | "quickly"
+                    | "firmly"
+                    | "bluntly"
+                    | "separately"
+                    | "frequently"
+                    | "often"
+                    | "never"
+                    | "did"
+                    | "does"
+                    | "is"
+                    | "was"
+            )
         )
-    )
 }
 
 /// Personal pronouns that can stand for a speaker.
@@ -580,9 +581,9 @@ pub fn is_name_connector(word: &str) -> bool {
     )
 }
 
-/// Modal and auxiliary verbs in lower case, which end the phrase before them: "Ed Krayewski
-/// may have said", "a reporter can be heard asking".
-pub fn is_auxiliary(word: &str) -> bool {
+/// Modal and auxiliary verbs, in lower case only ("Theresa May said" is no modal): "Ed
+/// Krayewski may have said", "a reporter can be heard asking".
+fn is_auxiliary(word: &str) -> bool {
     matches!(
         word,
         "may"

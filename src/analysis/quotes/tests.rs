@@ -24,6 +24,11 @@ fn speakers(text: &str) -> Vec<Option<String>> {
     quotes(text).into_iter().map(|q| q.2).collect()
 }
 
+/// The cue of each quote in `found`.
+fn cues(found: &[(String, QuoteKind, Option<String>, Option<String>)]) -> Vec<Option<&str>> {
+    found.iter().map(|q| q.3.as_deref()).collect()
+}
+
 fn some(name: &str) -> Option<String> {
     Some(name.to_owned())
 }
@@ -749,7 +754,7 @@ fn a_reply_that_presses_agrees_or_opines_is_a_cue() {
                 “Nothing happened,” opined the Plain Dealer.";
     let found = quotes(text);
     assert_eq!(
-        found.iter().map(|q| q.3.as_deref()).collect::<Vec<_>>(),
+        cues(&found),
         [Some("pressed"), Some("agrees"), Some("opined")]
     );
     assert_eq!(found[0].2, some("Sean Hannity"));
@@ -850,7 +855,7 @@ fn verbs_of_manner_are_cues() {
                 “Nobody reads the rules,” Ann Lee groused.";
     let found = quotes(text);
     assert_eq!(
-        found.iter().map(|q| q.3.as_deref()).collect::<Vec<_>>(),
+        cues(&found),
         [Some("riffed"), Some("whispered"), Some("groused")]
     );
     assert_eq!(found[0].2, some("Mike Pence"));
