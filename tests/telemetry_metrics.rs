@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use common::{SEEDS, TestServer, document, fixture, request, settings};
 use docsift::analysis::{self, Analysis, AnalysisError, Options};
+use docsift::config::Settings;
 use docsift::proto::{AnalyzeBatchRequest, GetInfoRequest};
+use docsift::server::ServeError;
 use tonic::Code;
 
 /// The analysis, slowed down so that calls overlap: queues, coalescing, overload, deadlines.
@@ -134,18 +136,36 @@ async fn scrape_until(port: u16, what: &str, done: impl Fn(&Scrape) -> bool) -> 
     }
 }
 
+/// Starts a server (with the slowed analysis) and its metrics on a free port. A port free when
+/// chosen can be taken before the server binds it (by another test's listener or any outgoing
+/// connection); the server then stops with a bind error, and another port is tried.
+async fn start_with_metrics(mut config: Settings) -> (TestServer, u16) {
+    for _ in 0..5 {
+        let port = cache_support::free_port();
+        config.metrics_listen = Some(format!("127.0.0.1:{port}").parse().expect("addr"));
+        match TestServer::start_with(config.clone(), slow_analyze)
+            .await
+            .ready()
+            .await
+        {
+            Ok(server) => return (server, port),
+            Err(ServeError::Bind { addr, source }) => eprintln!("{addr}: {source}; another port"),
+            Err(error) => panic!("the server starts: {error}"),
+        }
+    }
+    panic!("no free port for the metrics listener in five tries");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_family_moves_with_the_calls_made() {
     let redis = cache_support::RedisServer::start();
-    let metrics_port = cache_support::free_port();
     let mut config = settings();
-    config.metrics_listen = Some(format!("127.0.0.1:{metrics_port}").parse().expect("addr"));
     config.workers = 1;
     config.max_in_flight = 3;
     config.stream_window = 3;
     config.cache.max_bytes = 64 * 1024 * 1024;
     config.cache.redis_url = redis.as_ref().map(|r| r.url());
-    let server = TestServer::start_with(config.clone(), slow_analyze).await;
+    let (server, metrics_port) = start_with_metrics(config.clone()).await;
     let mut client = server.client().await;
 
     let before = Scrape::of(metrics_port).await;
@@ -328,11 +348,9 @@ async fn every_family_moves_with_the_calls_made() {
         return;
     };
     assert!(after.get("docsift_redis_misses_total") >= 1.0);
-    let second_port = cache_support::free_port();
     let mut second_config = config.clone();
-    second_config.metrics_listen = Some(format!("127.0.0.1:{second_port}").parse().expect("addr"));
     second_config.cache.max_bytes = 1024;
-    let second = TestServer::start_with(second_config, slow_analyze).await;
+    let (second, second_port) = start_with_metrics(second_config).await;
     let mut second_client = second.client().await;
     let response = second_client
         .analyze(request("seed", &seed))

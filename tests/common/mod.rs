@@ -12,6 +12,7 @@ use docsift::server::{self, Listener};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
+use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
 pub const SEEDS: [&str; 3] = [
     "000_29c7824f0ca31858.txt",
@@ -81,6 +82,27 @@ impl TestServer {
         AnalyzerClient::connect(self.url())
             .await
             .expect("connect to the test server")
+    }
+
+    /// Waits until the server answers a health check, or returns the error it stopped with
+    /// instead (an address in its settings that could not be bound).
+    pub async fn ready(mut self) -> Result<Self, server::ServeError> {
+        loop {
+            if self.handle.is_finished() {
+                (&mut self.handle)
+                    .await
+                    .expect("server task does not panic")?;
+                panic!("the server stopped before serving");
+            }
+            let channel = Channel::from_shared(self.url()).expect("valid URL");
+            if let Ok(channel) = channel.connect().await {
+                let mut health = HealthClient::new(channel);
+                if health.check(HealthCheckRequest::default()).await.is_ok() {
+                    return Ok(self);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Sends the shutdown signal without waiting.
