@@ -44,6 +44,17 @@ pub fn backoff(attempt: usize) -> Duration {
     Duration::from_millis(100 * 2u64.pow(exponent)).min(Duration::from_secs(5))
 }
 
+/// The pause before connection attempt `attempt` (async-nats counts from 1, the first attempt
+/// of a connection or of a reconnection): none before the first, then [`backoff`] from its
+/// start, so that a worker neither waits to make its first connection nor hammers a server
+/// that is away.
+fn connect_delay(attempt: usize) -> Duration {
+    match attempt {
+        0 | 1 => Duration::ZERO,
+        n => backoff(n - 2),
+    }
+}
+
 /// Connects to NATS. Reconnections are retried with backoff without limit, and so is the first
 /// connection when `wait` is set: a worker started before its NATS server, or outliving a
 /// restart of it, waits for it (its health says NOT_SERVING meanwhile) instead of exiting. A
@@ -56,7 +67,7 @@ pub async fn connect(url: &str, name: &str, wait: bool) -> Result<async_nats::Cl
     options
         .name(name)
         .max_reconnects(None)
-        .reconnect_delay_callback(backoff)
+        .reconnect_delay_callback(connect_delay)
         .connection_timeout(Duration::from_secs(5))
         .connect(url)
         .await
@@ -182,6 +193,13 @@ mod tests {
         assert_eq!(backoff(0), Duration::from_millis(100));
         assert_eq!(backoff(3), Duration::from_millis(800));
         assert_eq!(backoff(50), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn the_first_connection_attempt_is_not_delayed() {
+        assert_eq!(connect_delay(1), Duration::ZERO);
+        assert_eq!(connect_delay(2), backoff(0));
+        assert_eq!(connect_delay(5), backoff(3));
     }
 
     #[test]
