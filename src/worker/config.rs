@@ -8,6 +8,12 @@ use clap::Args;
 
 use crate::config::{ConfigError, ServeArgs, Settings};
 
+/// Pull batches a worker holds by default. With two, the analysis waited whenever a batch's
+/// publish, acks and the next pull took longer than analysing one batch, as they do when
+/// nats-server waits for a busy core: two workers on two cores kept the cores 95–96% busy,
+/// against 97–98% with four (`scripts/bench-queue`).
+const WINDOW_BATCHES: usize = 4;
+
 /// Where the queue is: the server, the stream and its three subjects. Shared by the three
 /// commands; the stream is created with these subjects when it is missing.
 #[derive(Debug, Clone, Args)]
@@ -64,9 +70,9 @@ pub struct WorkArgs {
     /// Documents asked for in one pull request.
     #[arg(long, env = "DOCSIFT_NATS_BATCH", default_value_t = 32)]
     pub batch: usize,
-    /// Documents this worker holds at once (pulled, not yet acknowledged); 0 means two batches
-    /// (one analysed while the other is published), and at least four per analysis thread. At
-    /// most --max-in-flight.
+    /// Documents this worker holds at once (pulled, not yet acknowledged); 0 means four batches
+    /// (one analysed while those before it are published and acknowledged and the next pull is
+    /// under way), and at least four per analysis thread. At most --max-in-flight.
     #[arg(long, env = "DOCSIFT_NATS_IN_FLIGHT", default_value_t = 0)]
     pub in_flight: usize,
     /// How long a delivered document may stay unacknowledged before JetStream gives it to
@@ -121,7 +127,7 @@ impl WorkArgs {
             ));
         }
         let in_flight = match self.in_flight {
-            0 => (self.batch * 2)
+            0 => (self.batch * WINDOW_BATCHES)
                 .max(serve.workers * 4)
                 .min(serve.max_in_flight),
             n if n > serve.max_in_flight => {
@@ -182,7 +188,7 @@ mod tests {
         assert_eq!(settings.durable, "docsift-workers");
         assert_eq!(
             settings.in_flight,
-            (2 * settings.batch).max(settings.serve.workers * 4)
+            (4 * settings.batch).max(settings.serve.workers * 4)
         );
     }
 

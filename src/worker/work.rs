@@ -161,8 +161,9 @@ pub async fn work_with(
         );
         // Pulls only as many documents as there are free slots, so that every document this
         // worker has been given is being analysed: a drain has nothing waiting to give back.
-        // A pull waits for a whole batch of free slots; with the default window of two
-        // batches, one batch is analysed while the one before it is published and acked.
+        // A pull waits for a whole batch of free slots; with the default window of four
+        // batches, one batch is analysed while those before it are published and acked and
+        // the next is pulled.
         loop {
             while in_flight.try_join_next().is_some() {}
             let mut permits = tokio::select! {
