@@ -506,8 +506,13 @@ impl<'a, 't> Attributor<'a, 't> {
     /// Who speaks a participle: "footage of Trump saying …", the name right before it;
     /// "Trump attacked Clinton on Tuesday, saying …", else the clause's subject.
     fn participle_subject(&self, lo: usize, verb: usize) -> Option<Phrase> {
-        let adjacent = (verb > lo && is_capitalised(self.word(verb - 1)))
-            .then(|| self.backward_core(lo, verb))
+        // "of Carson privately saying": an adverb may stand between the name and the verb.
+        let mut head = verb;
+        while head > lo + 1 && self.is_ly_adverb(head - 1) {
+            head -= 1;
+        }
+        let adjacent = (head > lo && is_capitalised(self.word(head - 1)))
+            .then(|| self.backward_core(lo, head))
             .flatten()
             .filter(|p| matches!(p, Phrase::Name(_)));
         // "…, Nefzi said, adding, “…”": the participle's subject is the speech verb's before it.
@@ -931,8 +936,7 @@ impl<'a, 't> Attributor<'a, 't> {
         let mut noted = None;
         loop {
             if end > lo
-                && (lexicon::is_verb_filler(self.word(end - 1))
-                    || (self.word(end - 1).ends_with("ly") && !is_capitalised(self.word(end - 1))))
+                && (lexicon::is_verb_filler(self.word(end - 1)) || self.is_ly_adverb(end - 1))
             {
                 end -= 1;
             } else if end >= lo + 2
@@ -1025,6 +1029,12 @@ impl<'a, 't> Attributor<'a, 't> {
             return self.backward_core(lo, comma);
         }
         self.backward_core(lo, end)
+    }
+
+    /// Whether token `i` is a lower-case word in "-ly", taken for an adverb ("privately", "recently").
+    fn is_ly_adverb(&self, i: usize) -> bool {
+        let word = self.word(i);
+        word.ends_with("ly") && !is_capitalised(word)
     }
 
     /// Where a short note in parentheses that ends right before `end` opens ("(D-Nev.)",

@@ -261,6 +261,13 @@ fn the_name_before_a_participle_speaks() {
 }
 
 #[test]
+fn an_adverb_may_stand_between_the_name_and_its_participle() {
+    let text = "What do you think of Carson privately saying “We are fine and we will win” \
+                in response?";
+    assert_eq!(speakers(text), [some("Carson")]);
+}
+
+#[test]
 fn she_is_the_woman_named_before_not_the_man_named_last() {
     let text = "“I would,” Melanie said to the TV.\n\n\
                 Donald Trump spoke on, and the crowd cheered.\n\n\
