@@ -708,14 +708,23 @@ impl<'a, 't> Attributor<'a, 't> {
 
     /// "his wife, Gabriela Violeta Lazar, wrote", "said another friend, Mariam Emara": a
     /// description followed, after a comma, by a person's name (one the entities give as a
-    /// person) stands for that person. Anything else is left as it is.
+    /// person) stands for that person, also when a word or two of what the person is come
+    /// before the name ("exhorted Clinton's introducer, actress Jamie Lee Curtis"). Anything
+    /// else is left as it is.
     fn named_in_apposition(&self, phrase: Phrase, hi: usize) -> Phrase {
         let Phrase::Description(description) = &phrase else {
             return phrase;
         };
-        let start = description.end + 1;
+        let mut start = description.end + 1;
         if start >= hi || self.word(description.end) != "," {
             return phrase;
+        }
+        let role = (start..hi)
+            .take(3)
+            .take_while(|&i| self.is_head_noun(i))
+            .count();
+        if role < 3 {
+            start += role;
         }
         let end = (start..hi)
             .find(|&i| !is_capitalised(self.word(i)) && !lexicon::is_name_connector(self.word(i)))

@@ -659,6 +659,10 @@ fn a_description_with_a_name_in_apposition_is_that_person() {
     let text = "“She is also a mother for three young boys,” another friend, Mariam Emara told \
                 CNN.";
     assert_eq!(speakers(text), [some("Mariam Emara")]);
+    // What the person is may come before the name.
+    let text = "Then there was the most obvious change of all: “It is about time,” exhorted \
+                Clinton's introducer, actress Jamie Lee Curtis.";
+    assert_eq!(speakers(text), [some("Jamie Lee Curtis")]);
     // A description followed by a place stays the description.
     let text = "“The line was long,” a spokesman, in Paris, said.";
     assert_eq!(speakers(text), [some("a spokesman")]);
