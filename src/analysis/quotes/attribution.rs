@@ -1236,10 +1236,21 @@ impl<'a, 't> Attributor<'a, 't> {
                 })
             }
             Phrase::Name(run) => {
+                let word = self.word(run.start);
+                // "Some chanted", "Another tweeted": a quantifier alone is the speaker.
+                if run.len() == 1 && lexicon::is_quantifier_pronoun(word) {
+                    return Some(Who {
+                        name: word.to_owned(),
+                        span: Some(doc.tokens[run.start].span),
+                        entity: None,
+                        person: false,
+                        group: false,
+                        pronoun: false,
+                    });
+                }
                 let who = self.name(run.clone());
                 // "Wait, it gets better:", "Here in Columbia, Sanders …": a word that opens a
                 // sentence names no one; "… on Tuesday, telling CNN": nor does a day.
-                let word = self.word(run.start);
                 (run.len() > 1 || !(lexicon::is_function_word(word) || lexicon::is_day(word)))
                     .then_some(who)
             }

@@ -528,6 +528,16 @@ pub fn is_determiner(word: &str) -> bool {
     )
 }
 
+/// Words that stand alone for people as a subject ("Some chanted", "Another tweeted"): the
+/// text names its speakers no better, so the word is the speaker as written.
+pub fn is_quantifier_pronoun(word: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(word, &mut buf),
+        Some("some" | "another" | "others" | "many" | "several" | "one" | "both" | "most" | "few")
+    )
+}
+
 /// Lower-case words that stop a noun phrase read backwards from its verb ("that", "when").
 pub fn is_clause_word(word: &str) -> bool {
     let mut buf = [0; 24];

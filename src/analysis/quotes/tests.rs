@@ -268,6 +268,13 @@ fn an_adverb_may_stand_between_the_name_and_its_participle() {
 }
 
 #[test]
+fn a_quantifier_alone_is_the_speaker_as_written() {
+    let text = "Supporters held Trump signs high above their heads. Some chanted “USA! USA!”\n\n\
+                Another tweeted, “Clinton thinks she is above the rules and the law.”";
+    assert_eq!(speakers(text), [some("Some"), some("Another")]);
+}
+
+#[test]
 fn she_is_the_woman_named_before_not_the_man_named_last() {
     let text = "“I would,” Melanie said to the TV.\n\n\
                 Donald Trump spoke on, and the crowd cheered.\n\n\
