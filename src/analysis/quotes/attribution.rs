@@ -349,10 +349,22 @@ impl<'a, 't> Attributor<'a, 't> {
                     && lexicon::is_document_noun(self.word(before.end - 2)));
         if announced {
             let mark = before.end - 1;
-            let phrase = self
+            let near = self
                 .backward_core(before.start, mark)
-                .filter(|p| !matches!(p, Phrase::Description(_)))
-                .or_else(|| self.clause_subject(before.start, mark));
+                .filter(|p| !matches!(p, Phrase::Description(_)));
+            // "McConnell delivered a blunt message to Trump: “…”": a name after "to" or
+            // "with" is whom the words went to; the clause's subject said them.
+            let addressee = near.as_ref().is_some_and(|p| match p {
+                Phrase::Name(run) => self.follows_addressee_preposition(before.start, run.start),
+                _ => false,
+            });
+            let phrase = if addressee {
+                self.clause_subject(before.start, mark)
+                    .filter(|p| !matches!(p, Phrase::Description(_)))
+                    .or(near)
+            } else {
+                near.or_else(|| self.clause_subject(before.start, mark))
+            };
             if let Some(who) = phrase.and_then(|p| self.resolve(&p, quote.span.begin)) {
                 return Attribution {
                     speaker: Some(who),
@@ -1165,6 +1177,20 @@ impl<'a, 't> Attributor<'a, 't> {
             && !w.ends_with("ly")
             && !w.ends_with("ed")
             && !w.ends_with("ing")
+    }
+
+    /// Whether a preposition of address ("to", "with") comes right before `at`, or before the
+    /// few lower-case words of a noun phrase that ends there ("to the Dutch newspaper NRC
+    /// Handelsblad"), after `lo`.
+    fn follows_addressee_preposition(&self, lo: usize, at: usize) -> bool {
+        let mut i = at;
+        while i > lo + 1
+            && at - i < 3
+            && (self.is_head_noun(i - 1) || lexicon::is_determiner(self.word(i - 1)))
+        {
+            i -= 1;
+        }
+        i > lo && matches!(self.word(i - 1), "to" | "with" | "toward" | "towards")
     }
 
     /// Whether "to", with or without a determiner, stands between `start` and `at` right

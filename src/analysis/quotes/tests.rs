@@ -275,6 +275,16 @@ fn a_quantifier_alone_is_the_speaker_as_written() {
 }
 
 #[test]
+fn before_a_colon_a_name_after_to_is_whom_the_words_went_to() {
+    let text = "Senate Majority Leader Mitch McConnell, R-Ky., delivered a blunt message to \
+                Trump: “It's time to quit attacking various people.”";
+    assert_eq!(speakers(text), [some("Mitch McConnell")]);
+    // A name alone before the colon still speaks.
+    let text = "Trump said little on Monday. Ellis: “We will see what happens next.”";
+    assert_eq!(speakers(text), [some("Ellis")]);
+}
+
+#[test]
 fn she_is_the_woman_named_before_not_the_man_named_last() {
     let text = "“I would,” Melanie said to the TV.\n\n\
                 Donald Trump spoke on, and the crowd cheered.\n\n\
