@@ -1049,7 +1049,18 @@ impl<'a, 't> Attributor<'a, 't> {
             }
             return self.backward_core(lo, comma);
         }
-        self.backward_core(lo, end)
+        let core = self.backward_core(lo, end);
+        // "Anthony Anton, president and CEO of Washington Restaurant Association stated": a
+        // name after or with "of" is a title's, no subject; an appositive whose closing comma
+        // is missing follows the person who is.
+        if let Some(Phrase::Name(run)) = &core
+            && run.start > lo
+            && (run.start - 1..run.end).any(|i| matches!(self.word(i), "of" | "at" | "for"))
+            && let Some(person) = self.person_before_appositive(lo, run.start)
+        {
+            return Some(person);
+        }
+        core
     }
 
     /// Whether token `i` is a lower-case word in "-ly", taken for an adverb ("privately", "recently").

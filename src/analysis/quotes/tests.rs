@@ -285,6 +285,13 @@ fn before_a_colon_a_name_after_to_is_whom_the_words_went_to() {
 }
 
 #[test]
+fn an_appositive_with_no_closing_comma_follows_its_person() {
+    let text = "Anthony Anton, president and CEO of Washington Restaurant Association stated, \
+                “It’s not a political problem; it’s a math problem.”";
+    assert_eq!(speakers(text), [some("Anthony Anton")]);
+}
+
+#[test]
 fn she_is_the_woman_named_before_not_the_man_named_last() {
     let text = "“I would,” Melanie said to the TV.\n\n\
                 Donald Trump spoke on, and the crowd cheered.\n\n\
