@@ -254,6 +254,15 @@ impl<'a, 't> Attributor<'a, 't> {
         if let Some(stop) = (lo..hi).rev().find(|&i| self.is_stop(i)) {
             lo = stop + 1;
         }
+        // "He told his Democratic audience, to rowdy applause:\n\n“…”": a paragraph that ends
+        // with a colon announces the quote that opens the next one.
+        if lo == hi && hi > 0 && self.word(hi - 1) == ":" && !partial {
+            let floor = previous.map_or(0, |(p, _)| self.token_at(p.span.end));
+            lo = (floor..hi - 1)
+                .rev()
+                .find(|&i| self.is_stop(i))
+                .map_or(floor, |stop| stop + 1);
+        }
         let before = lo..hi;
 
         // The words after it, up to its sentence's end or the next quote.
@@ -585,11 +594,19 @@ impl<'a, 't> Attributor<'a, 't> {
             && let Some(comma) = (start + 1..verb.min(start + MAX_OPENING))
                 .find(|&i| matches!(self.word(i), "," | ";" | ":" | "“" | "\""))
             && self.word(comma) == ","
-            && let Some(Phrase::Name(run)) = self.forward(comma + 1, verb)
-            && run.start == comma + 1
-            && self.person_ending(run.clone()).is_some()
         {
-            return Some(Phrase::Name(run));
+            match self.forward(comma + 1, verb) {
+                Some(Phrase::Name(run))
+                    if run.start == comma + 1 && self.person_ending(run.clone()).is_some() =>
+                {
+                    return Some(Phrase::Name(run));
+                }
+                // "But back on American soil, he returned to his familiar lines:".
+                Some(pronoun @ Phrase::Pronoun(i, Pronoun::Person)) if i == comma + 1 => {
+                    return Some(pronoun);
+                }
+                _ => {}
+            }
         }
         phrase
     }

@@ -292,6 +292,22 @@ fn an_appositive_with_no_closing_comma_follows_its_person() {
 }
 
 #[test]
+fn a_paragraph_that_ends_with_a_colon_announces_the_next_quote() {
+    let text = "“We are still investigating,” Josh Earnest said.\n\n\
+                As Joel Pollak reported after the FBI left the crime scene:\n\n\
+                “The government has done almost nothing with the evidence.”";
+    assert_eq!(speakers(text), [some("Josh Earnest"), some("Joel Pollak")]);
+}
+
+#[test]
+fn a_pronoun_after_a_short_opening_phrase_is_the_subject() {
+    let text = "Donald Trump spoke in Ohio.\n\n\
+                But back on American soil, he returned to his familiar lines: “We will build \
+                a wall and Mexico will pay for it.”";
+    assert_eq!(speakers(text), [some("Donald Trump")]);
+}
+
+#[test]
 fn she_is_the_woman_named_before_not_the_man_named_last() {
     let text = "“I would,” Melanie said to the TV.\n\n\
                 Donald Trump spoke on, and the crowd cheered.\n\n\
