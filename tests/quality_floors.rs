@@ -121,8 +121,8 @@ fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
 #[test]
 fn speakers_on_polnear_train_hold_their_floor() {
     // The set the attribution rules are written on: each rule is kept only when it loses no
-    // quote here. 0.8899 (4,398 direct quotes found) since the cues of engine +18, dash
-    // signatures, relative pronouns, modal verbs and opening participles.
+    // quote here. 0.8920 (4,398 direct quotes found) since engine +19 (adverbs before a
+    // participle, quantifier subjects, colons that announce a quote).
     let Some(result) = quote_scores(
         "polnear-train.jsonl",
         &["--use-silver", "--kinds", "direct"],
@@ -132,7 +132,7 @@ fn speakers_on_polnear_train_hold_their_floor() {
     let speakers = result["speaker_on_exact"]["accuracy"]
         .as_f64()
         .expect("speaker accuracy");
-    assert!(speakers >= 0.885, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.89, "speaker accuracy {speakers:.4}");
 }
 
 #[test]
