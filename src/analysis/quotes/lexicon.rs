@@ -638,6 +638,21 @@ pub fn is_document_noun(word: &str) -> bool {
             | "message"
             | "speech"
             | "caption"
+            | "video"
+            | "advertisement"
+            | "commercial"
+            | "mailer"
+            | "flyer"
+            | "petition"
+            | "lawsuit"
+            | "complaint"
+            | "ruling"
+            | "transcript"
+            | "article"
+            | "column"
+            | "book"
+            | "op-ed"
+            | "newsletter"
     )
 }
 

@@ -308,6 +308,13 @@ fn a_pronoun_after_a_short_opening_phrase_is_the_subject() {
 }
 
 #[test]
+fn a_video_like_a_statement_is_its_maker_s_words() {
+    let text = "In selling the courses, Donald Trump released a marketing video that said, \
+                “We are going to have professors that are absolutely terrific.”";
+    assert_eq!(speakers(text), [some("Donald Trump")]);
+}
+
+#[test]
 fn she_is_the_woman_named_before_not_the_man_named_last() {
     let text = "“I would,” Melanie said to the TV.\n\n\
                 Donald Trump spoke on, and the crowd cheered.\n\n\
