@@ -1080,7 +1080,8 @@ impl<'a, 't> Attributor<'a, 't> {
         core
     }
 
-    /// Whether token `i` is a lower-case word in "-ly", taken for an adverb ("privately", "recently").
+    /// Whether token `i` is a lower-case word in "-ly", taken for an adverb ("privately",
+    /// "recently").
     fn is_ly_adverb(&self, i: usize) -> bool {
         let word = self.word(i);
         word.ends_with("ly") && !is_capitalised(word)
