@@ -1309,6 +1309,15 @@ impl<'a, 't> Attributor<'a, 't> {
                 (run.len() > 1 || !(lexicon::is_function_word(word) || lexicon::is_day(word)))
                     .then_some(who)
             }
+            // "the", "his", "fostered": one lower-case word names no speaker, unless it is a
+            // quantifier that stands for people ("one tweeted", as "Another tweeted").
+            Phrase::Description(range)
+                if range.len() == 1
+                    && !is_capitalised(self.word(range.start))
+                    && !lexicon::is_quantifier_pronoun(self.word(range.start)) =>
+            {
+                None
+            }
             Phrase::Description(range) => {
                 let start = range.start;
                 // "the IMF report stated": a document speaks for whoever wrote it.

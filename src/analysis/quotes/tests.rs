@@ -315,6 +315,16 @@ fn a_video_like_a_statement_is_its_maker_s_words() {
 }
 
 #[test]
+fn one_lower_case_word_names_no_speaker() {
+    let found = quotes(
+        "His comments came after being asked yet again to defend his criticism of “New York \
+         values.”",
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].2, None);
+}
+
+#[test]
 fn she_is_the_woman_named_before_not_the_man_named_last() {
     let text = "“I would,” Melanie said to the TV.\n\n\
                 Donald Trump spoke on, and the crowd cheered.\n\n\
