@@ -1184,7 +1184,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
                 || lexicon::pronoun(w).is_some()
-                || w.ends_with("ly")
+                || self.is_ly_adverb(start - 1)
             {
                 break;
             }
@@ -1203,7 +1203,7 @@ impl<'a, 't> Attributor<'a, 't> {
             && !lexicon::is_clause_word(w)
             && !lexicon::is_verb_filler(w)
             && !lexicon::is_function_word(w)
-            && !w.ends_with("ly")
+            && !self.is_ly_adverb(i)
             && !w.ends_with("ed")
             && !w.ends_with("ing")
     }
