@@ -215,9 +215,14 @@ impl<'a, 't> Attributor<'a, 't> {
     fn is_phrasal_speech_verb(&self, i: usize) -> bool {
         let next = self.doc.tokens.get(i + 1).map(|_| self.word(i + 1));
         match self.word(i) {
+            // "As John Cornyn, the No. 2 in the GOP leadership, put it:": "as" opens the
+            // clause, in the same sentence.
             "put" | "puts" => {
                 next == Some("it")
-                    && (i.saturating_sub(8)..i).any(|j| self.word(j).eq_ignore_ascii_case("as"))
+                    && (i.saturating_sub(20)..i)
+                        .rev()
+                        .take_while(|&j| !self.is_stop(j))
+                        .any(|j| self.word(j).eq_ignore_ascii_case("as"))
             }
             "pointed" | "points" => next == Some("out"),
             "shot" | "shoots" | "fired" | "fires" => next == Some("back"),
@@ -289,8 +294,12 @@ impl<'a, 't> Attributor<'a, 't> {
         } else {
             self.after(after.clone(), quote.span.end)
         };
+        // "… but Moscow strongly denies — “…?” asked Dunn": a dash before the quote closes an
+        // aside, and the attribution after the quote is its own.
+        let dashed =
+            before.end > before.start && matches!(self.word(before.end - 1), "—" | "–" | "--");
         let directly_before = from_before.as_ref().is_some_and(|(_, _, direct)| *direct);
-        let chosen = if partial || directly_before {
+        let chosen = if !dashed && (partial || directly_before) {
             from_before.map(|(who, cue, _)| (who, cue)).or(from_after)
         } else {
             from_after.or(from_before.map(|(who, cue, _)| (who, cue)))
@@ -483,6 +492,14 @@ impl<'a, 't> Attributor<'a, 't> {
         let verb = window.clone().rev().find(|&i| self.is_speech_verb(i))?;
         let (cue, rest) = self.cue(verb, window.end);
         let direct = (rest..window.end).all(|i| !is_word(self.word(i)));
+        // "Lazar said he welcomed extradition and added, “…”": a verb after "and" has the
+        // subject of the speech verb before it, when that names someone.
+        if let Some(earlier) = self.coordinated_with(window.start, verb)
+            && let Some((Some(who), _, _)) = self.before(window.start..earlier + 1, at)
+            && (who.person || who.entity.is_some())
+        {
+            return Some((Some(who), cue, direct));
+        }
         let phrase = if self.word(verb).eq_ignore_ascii_case("according") {
             self.forward(verb + 2, window.end)
         } else if self.word(verb).ends_with("ing") {
@@ -505,6 +522,23 @@ impl<'a, 't> Attributor<'a, 't> {
         };
         let who = phrase.and_then(|p| self.resolve(&p, at));
         Some((who, cue, direct))
+    }
+
+    /// The speech verb of the same form that the verb at `verb` is joined to by "and", its
+    /// subject left out ("said … and added", "tweeting … and asking").
+    fn coordinated_with(&self, lo: usize, verb: usize) -> Option<usize> {
+        let mut and = verb.checked_sub(1)?;
+        while and > lo && (self.is_ly_adverb(and) || lexicon::is_verb_filler(self.word(and))) {
+            and -= 1;
+        }
+        if and <= lo || self.word(and) != "and" {
+            return None;
+        }
+        let participle = self.word(verb).ends_with("ing");
+        (lo..and)
+            .rev()
+            .take_while(|&i| self.word(i) != ",")
+            .find(|&i| self.is_speech_verb(i) && self.word(i).ends_with("ing") == participle)
     }
 
     /// "In other words, explained CBS moderator Nancy Cordes: “…”": a verb that follows an
@@ -532,10 +566,25 @@ impl<'a, 't> Attributor<'a, 't> {
         while head > lo + 1 && self.is_ly_adverb(head - 1) {
             head -= 1;
         }
+        // "Thiel wrote in a statement to Wired explaining …": a name after "to", "on" or "in"
+        // is no subject ("with Trump tweeting" is).
         let adjacent = (head > lo && is_capitalised(self.word(head - 1)))
             .then(|| self.backward_core(lo, head))
             .flatten()
-            .filter(|p| matches!(p, Phrase::Name(_)));
+            .filter(|p| match p {
+                Phrase::Name(run) => {
+                    let mut i = run.start;
+                    if i > lo && lexicon::is_determiner(self.word(i - 1)) {
+                        i -= 1;
+                    }
+                    !(i > lo
+                        && matches!(
+                            self.word(i - 1),
+                            "to" | "toward" | "towards" | "on" | "in" | "at"
+                        ))
+                }
+                _ => false,
+            });
         // "…, Nefzi said, adding, “…”": the participle's subject is the speech verb's before it.
         let said = (verb >= lo + 3 && self.word(verb - 1) == "," && self.is_speech_verb(verb - 2))
             .then(|| self.backward(lo, verb - 2))
@@ -918,7 +967,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 || lexicon::is_verb_filler(w)
                 || (i > start
                     && w.len() >= 4
-                    && (w.ends_with("ed") || w.ends_with("ly"))
+                    && (w.ends_with("ed") || self.is_ly_adverb(i))
                     && !self.is_attributive(i, hi))
             {
                 break;
@@ -1081,10 +1130,10 @@ impl<'a, 't> Attributor<'a, 't> {
     }
 
     /// Whether token `i` is a lower-case word in "-ly", taken for an adverb ("privately",
-    /// "recently").
+    /// "recently"; not "ally" or "family").
     fn is_ly_adverb(&self, i: usize) -> bool {
         let word = self.word(i);
-        word.ends_with("ly") && !is_capitalised(word)
+        word.ends_with("ly") && !is_capitalised(word) && !lexicon::is_noun_in_ly(word)
     }
 
     /// Where a short note in parentheses that ends right before `end` opens ("(D-Nev.)",

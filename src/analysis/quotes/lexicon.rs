@@ -656,6 +656,23 @@ pub fn is_document_noun(word: &str) -> bool {
     )
 }
 
+/// Nouns in "-ly", which are no adverbs: "said Clinton ally James Carville".
+pub fn is_noun_in_ly(word: &str) -> bool {
+    matches!(
+        word,
+        "ally"
+            | "family"
+            | "assembly"
+            | "rally"
+            | "supply"
+            | "reply"
+            | "monopoly"
+            | "anomaly"
+            | "bully"
+            | "folly"
+    )
+}
+
 /// Capitalised words that are titles or roles, not part of a person's name.
 pub fn is_title(word: &str) -> bool {
     let mut buf = [0; 24];

@@ -961,3 +961,61 @@ fn a_statement_before_a_comma_is_its_writer_s() {
                 attacked last night.”";
     assert_eq!(speakers(text), [some("Donald Trump")]);
 }
+
+#[test]
+fn a_noun_in_ly_is_no_adverb() {
+    let text = "Bill Clinton spoke on Monday.\n\n\
+                “David is a longtime friend of mine,” said Clinton ally James Carville.";
+    assert_eq!(speakers(text), [some("James Carville")]);
+}
+
+#[test]
+fn a_dash_before_a_quote_leaves_it_to_the_attribution_after() {
+    let text = "Democrats raised the alarm on Monday.\n\n\
+                Why, if Russia is behind the attack, as many researchers believe but Moscow \
+                strongly denies — “why wouldn’t you want to raise the potential?” asked Dunn, \
+                now a partner at a communications firm.";
+    assert_eq!(speakers(text), [some("Dunn")]);
+}
+
+#[test]
+fn a_name_after_to_is_no_participle_s_subject() {
+    let text = "The convention opens next week.\n\n\
+                Peter Thiel wrote in a statement to Wired explaining why he is speaking at the \
+                convention, “I don’t agree with every plank in our party’s platform.”";
+    assert_eq!(speakers(text), [some("Peter Thiel")]);
+}
+
+#[test]
+fn as_a_long_subject_put_it_is_a_cue() {
+    let text = "The Senate did not move on Monday.\n\n\
+                As John Cornyn, the No. 2 in the Republican leadership, put it: “This is not \
+                going to happen.”";
+    assert_eq!(speakers(text), [some("John Cornyn")]);
+}
+
+#[test]
+fn a_verb_after_and_has_the_subject_of_the_verb_before() {
+    let text = "The hacker was sent to prison.\n\n\
+                In a wide-ranging interview with journalist Matei Rosca last year, Marcel Lazar \
+                said he welcomed extradition to the United States and added, “I want to tell \
+                everything.”";
+    assert_eq!(speakers(text), [some("Marcel Lazar")]);
+}
+
+#[test]
+fn a_participle_after_and_has_the_subject_of_the_participle_before() {
+    let text = "The emails were released on Friday.\n\n\
+                Republicans were quick to chime in, with Donald Trump tweeting that it was a \
+                disaster for Clinton and asking, “Who will be next?”";
+    assert_eq!(speakers(text), [some("Donald Trump")]);
+}
+
+#[test]
+fn a_verb_after_and_keeps_its_own_subject_when_the_first_names_no_one() {
+    let text = "What could be more fun than a game of football? Having Billy Eichner show up \
+                to tell jokes, that’s what.\n\n\
+                The Billy on the Street star said he was tired and then quipped to Colton, \
+                “Maybe you are the first one.”";
+    assert_eq!(speakers(text), [some("Billy Eichner")]);
+}
