@@ -53,7 +53,10 @@ const HEADS_BEFORE_OF: &[&str] = &[
 
 /// Words that end an organisation's name: "… Party", "… Court".
 const LAST_WORDS: &[&str] = &[
+    "Academy",
     "Agency",
+    "Airlines",
+    "Airways",
     "Army",
     "Assembly",
     "Association",
@@ -61,6 +64,7 @@ const LAST_WORDS: &[&str] = &[
     "Bank",
     "Board",
     "Bureau",
+    "College",
     "Commission",
     "Committee",
     "Consulate",
@@ -73,15 +77,19 @@ const LAST_WORDS: &[&str] = &[
     "Forces",
     "Foundation",
     "Institute",
+    "Laboratories",
+    "Laboratory",
     "Ministry",
     "Navy",
     "Organisation",
     "Organization",
     "Parliament",
     "Party",
+    "Records",
     "Secretariat",
     "Senate",
     "Society",
+    "Studios",
     "Tribunal",
     "University",
 ];
@@ -127,9 +135,10 @@ impl Corrections {
     pub const ENDS_WITH_PERSON: Corrections = Corrections(1 << 13);
     pub const COMPOUND: Corrections = Corrections(1 << 14);
     pub const GIVEN_NAME_BEFORE: Corrections = Corrections(1 << 15);
+    pub const NUMBER_TAIL: Corrections = Corrections(1 << 16);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 15] = [
+    pub const NAMED: [(&'static str, Corrections); 16] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -145,6 +154,7 @@ impl Corrections {
         ("ends-with-person", Self::ENDS_WITH_PERSON),
         ("compound", Self::COMPOUND),
         ("given-name-before", Self::GIVEN_NAME_BEFORE),
+        ("number-tail", Self::NUMBER_TAIL),
     ];
 
     /// Whether every correction of `other` is in the set.
@@ -185,6 +195,13 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
                 Some(t)
             }
         })
+        .map(|t| {
+            if on(Corrections::NUMBER_TAIL) {
+                cut_number_tail(doc, t)
+            } else {
+                t
+            }
+        })
         .flat_map(|t| {
             if on(Corrections::COMPOUND) {
                 cut_after_compound(doc, t)
@@ -215,6 +232,24 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
         cut_common_tails(doc, &mut names);
     }
     names
+}
+
+/// "the Pulitzer Prize for Fiction in 1940": a joining word and numbers after it end no name
+/// ("Euro 2016", a number right after a capitalised word, may).
+fn cut_number_tail(doc: &Document, mut t: Tagged) -> Tagged {
+    let word = |i: usize| doc.token_text(i);
+    let mut end = t.tokens.end;
+    if end > t.tokens.start + 3 && word(end - 1) == "." {
+        end -= 1;
+    }
+    let numbers = end;
+    while end > t.tokens.start + 2 && word(end - 1).chars().all(|c| c.is_ascii_digit()) {
+        end -= 1;
+    }
+    if end < numbers && word(end - 1).chars().all(char::is_lowercase) {
+        t.tokens.end = end - 1;
+    }
+    t
 }
 
 /// "Supreme Court-dissolved Cambodia National Rescue Party": a word with a lower-case compound
@@ -792,6 +827,31 @@ mod tests {
             "{found:?}"
         );
         assert_eq!(typed(text, "Supreme Court"), Some(EntityType::Organization));
+    }
+
+    #[test]
+    fn a_laboratory_is_an_organisation() {
+        let text = "Its Lincoln Laboratory is among the best known research centres.";
+        assert_eq!(
+            typed(text, "Lincoln Laboratory"),
+            Some(EntityType::Organization),
+            "{:?}",
+            entities(text)
+        );
+    }
+
+    #[test]
+    fn a_year_after_a_joining_word_ends_no_name() {
+        let text = "The novel by John Steinbeck won the Pulitzer Prize for Fiction in 1940.";
+        let found = entities(text);
+        assert!(
+            found.iter().all(|(name, _, _)| !name.contains("1940")),
+            "{found:?}"
+        );
+        assert!(
+            typed(text, "Pulitzer Prize for Fiction").is_some(),
+            "{found:?}"
+        );
     }
 
     #[test]

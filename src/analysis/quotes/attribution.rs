@@ -1229,6 +1229,12 @@ impl<'a, 't> Attributor<'a, 't> {
                 }
                 break;
             }
+            // "Another source familiar with Cruz’s thinking said": the source's idiom goes on
+            // before its preposition.
+            if start - 1 > lo && lexicon::joins_its_phrase(self.word(start - 2), w) {
+                start -= 2;
+                continue;
+            }
             if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)

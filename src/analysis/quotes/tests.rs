@@ -1019,3 +1019,21 @@ fn a_verb_after_and_keeps_its_own_subject_when_the_first_names_no_one() {
                 “Maybe you are the first one.”";
     assert_eq!(speakers(text), [some("Billy Eichner")]);
 }
+
+#[test]
+fn a_source_familiar_with_a_name_is_the_whole_phrase() {
+    let text = "Ted Cruz met donors on Tuesday.\n\n\
+                Another source familiar with Cruz’s thinking said, “He is not going anywhere.”";
+    assert_eq!(
+        speakers(text),
+        [some("Another source familiar with Cruz’s thinking")]
+    );
+}
+
+#[test]
+fn a_sentence_opening_with_outside_has_its_subject_after_the_comma() {
+    let text = "The candidates spoke inside the arena.\n\n\
+                Outside the sports arena in downtown Washington, the protesters congregated \
+                in three clusters, holding signs and chanting “Dump Trump.”";
+    assert_eq!(speakers(text), [some("the protesters")]);
+}
