@@ -94,6 +94,53 @@ const LAST_WORDS: &[&str] = &[
     "University",
 ];
 
+/// Words that end the name of an event, a prize, a treaty or a law: "Nobel Peace Prize",
+/// "Davis Cup", "Civil War", "Paris Agreement".
+const OTHER_LAST_WORDS: &[&str] = &[
+    "Accord",
+    "Accords",
+    "Act",
+    "Agreement",
+    "Award",
+    "Awards",
+    "Championship",
+    "Championships",
+    "Cup",
+    "Declaration",
+    "Festival",
+    "Olympics",
+    "Prize",
+    "Protocol",
+    "Revolution",
+    "Treaty",
+    "Trophy",
+    "War",
+];
+
+/// Words that end a place's name: "Brooklyn Bridge", "Fifth Avenue", "Taipei University
+/// Hospital".
+const PLACE_LAST_WORDS: &[&str] = &[
+    "Airport",
+    "Avenue",
+    "Bay",
+    "Bridge",
+    "Castle",
+    "Cathedral",
+    "Church",
+    "Island",
+    "Islands",
+    "Lake",
+    "Mountain",
+    "Mountains",
+    "Ocean",
+    "River",
+    "Road",
+    "Square",
+    "Stadium",
+    "Street",
+    "Valley",
+];
+
 /// Groups of people whose possessive is part of an organisation's name: "People’s Party".
 const GROUPS_IN_NAMES: &[&str] = &[
     "Children",
@@ -136,9 +183,10 @@ impl Corrections {
     pub const COMPOUND: Corrections = Corrections(1 << 14);
     pub const GIVEN_NAME_BEFORE: Corrections = Corrections(1 << 15);
     pub const NUMBER_TAIL: Corrections = Corrections(1 << 16);
+    pub const KIND_OF_LAST_WORD: Corrections = Corrections(1 << 17);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 16] = [
+    pub const NAMED: [(&'static str, Corrections); 17] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -155,6 +203,7 @@ impl Corrections {
         ("compound", Self::COMPOUND),
         ("given-name-before", Self::GIVEN_NAME_BEFORE),
         ("number-tail", Self::NUMBER_TAIL),
+        ("kind-of-last-word", Self::KIND_OF_LAST_WORD),
     ];
 
     /// Whether every correction of `other` is in the set.
@@ -694,6 +743,16 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
     {
         return EntityType::Location;
     }
+    // "Nobel Peace Prize", "Brooklyn Bridge": the last word of a longer name says its kind.
+    if corrections.has(Corrections::KIND_OF_LAST_WORD) && t.tokens.len() >= 2 {
+        let last = doc.token_text(t.tokens.end - 1);
+        if OTHER_LAST_WORDS.contains(&last) {
+            return EntityType::Misc;
+        }
+        if PLACE_LAST_WORDS.contains(&last) {
+            return EntityType::Location;
+        }
+    }
     // "Slobodan Milosevic": a place no list knows whose last word ends like a surname of the
     // Slavic, Baltic, Romanian or Greek kind is a person.
     if corrections.has(Corrections::SURNAME_ENDING)
@@ -837,6 +896,27 @@ mod tests {
             Some(EntityType::Organization),
             "{:?}",
             entities(text)
+        );
+    }
+
+    #[test]
+    fn the_last_word_of_a_prize_or_a_bridge_says_its_kind() {
+        let text = "Records bring the Kessler Memorial Trophy back to life. She wrote about the \
+                    Moravian Succession War. The Quarry Road Bridge opens. He won the Halvorsen \
+                    Prize. The Harwick Accord was signed.";
+        let found = entities(text);
+        for misc in [
+            "Kessler Memorial Trophy",
+            "Moravian Succession War",
+            "Halvorsen Prize",
+            "Harwick Accord",
+        ] {
+            assert_eq!(typed(text, misc), Some(EntityType::Misc), "{found:?}");
+        }
+        assert_eq!(
+            typed(text, "Quarry Road Bridge"),
+            Some(EntityType::Location),
+            "{found:?}"
         );
     }
 

@@ -931,6 +931,10 @@ impl<'a, 't> Attributor<'a, 't> {
             if is_capitalised(w) {
                 named = true;
                 organisation |= lexicon::is_org_word(w);
+            } else if possessed && w == "of" && !is_capitalised(self.word(i - 1)) {
+                // "Duncan Hunter’s chief of staff, Joe Kasper,": the possessor's role goes on
+                // through its "of".
+                described = true;
             } else if !organisation
                 && !described
                 && matches!(w, "at" | "of" | "from" | "for" | "with" | "in")

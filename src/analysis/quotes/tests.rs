@@ -1037,3 +1037,11 @@ fn a_sentence_opening_with_outside_has_its_subject_after_the_comma() {
                 in three clusters, holding signs and chanting “Dump Trump.”";
     assert_eq!(speakers(text), [some("the protesters")]);
 }
+
+#[test]
+fn a_possessor_s_chief_of_staff_is_the_person_named_after_the_comma() {
+    let text = "The allies urged critics to pipe down.\n\n\
+                “It is going to happen,” California Rep. Duncan Hunter’s chief of staff, Joe \
+                Kasper, told POLITICO.";
+    assert_eq!(speakers(text), [some("Joe Kasper")]);
+}
