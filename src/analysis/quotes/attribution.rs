@@ -1744,6 +1744,31 @@ impl<'a, 't> Attributor<'a, 't> {
                 }
             }
         }
+        // "For Megda Belkacemi, Friday is a day she has awaited": the person an opening "for"
+        // or "to" makes the topic, when the subject names no one, may be "she" ("Like Allen,"
+        // compares).
+        if !person_named
+            && lo >= tokens.start + 3
+            && lo <= hi
+            && self.word(lo - 1) == ","
+            && matches!(self.word(tokens.start), "For" | "To")
+        {
+            let span = span_of(doc, &(tokens.start + 1..lo - 1));
+            let first = self.mentions.partition_point(|(m, _)| m.begin < span.begin);
+            if let Some(&(mention, entity)) = self.mentions.get(first)
+                && mention == span
+                && self.entities[entity].kind == EntityType::Person
+            {
+                self.remember(Who {
+                    name: self.canonical(mention, Some(entity)),
+                    span: Some(mention),
+                    entity: Some(entity),
+                    person: true,
+                    group: false,
+                    pronoun: false,
+                });
+            }
+        }
         // "Down the street, Mike McFadden also rejoiced …", "It's a comment that Scheer found
         // concerning.": a person the sentence names when its subject names no one may be "he".
         if !person_named && hi > lo {

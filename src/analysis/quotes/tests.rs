@@ -1045,3 +1045,20 @@ fn a_possessor_s_chief_of_staff_is_the_person_named_after_the_comma() {
                 Kasper, told POLITICO.";
     assert_eq!(speakers(text), [some("Joe Kasper")]);
 }
+
+#[test]
+fn a_person_who_is_the_opening_phrase_may_be_she() {
+    let text = "Kenza Tarek was in court on Monday.\n\n\
+                For Megda Belkacemi, Friday is a day she has been awaiting eagerly. Her father \
+                Khaled was one of the victims.\n\n\
+                “It is a relief,” she said.";
+    assert_eq!(speakers(text), [some("Megda Belkacemi")]);
+}
+
+#[test]
+fn a_person_an_opening_like_compares_with_is_not_he() {
+    let text = "Jake Sherman keeps his eyes on his phone.\n\n\
+                Like Mike Allen, their days begin at 4:30 a.m. and end late.\n\n\
+                “We like to work,” he told me.";
+    assert_eq!(speakers(text), [some("Jake Sherman")]);
+}
