@@ -969,6 +969,7 @@ impl<'a, 't> Attributor<'a, 't> {
             } else if lexicon::is_speech_verb(w)
                 || lexicon::is_clause_word(w)
                 || lexicon::is_verb_filler(w)
+                || (i > start && lexicon::is_plain_verb(w))
                 || (i > start
                     && w.len() >= 4
                     && (w.ends_with("ed") || self.is_ly_adverb(i))
@@ -1295,8 +1296,17 @@ impl<'a, 't> Attributor<'a, 't> {
     /// A name when the phrase ends with capitalised words, else a description.
     fn phrase(&self, start: usize, end: usize) -> Phrase {
         match names::run_ending_at(self.doc, start, end) {
-            // "a person close to the Clintons" is not the Clintons.
-            Some(run) if self.follows_to(start, run.start) => Phrase::Description(start..end),
+            // "a person close to the Clintons" is not the Clintons; "the rise of Bannon", "the
+            // former secretary of State" is not Bannon or State.
+            Some(run)
+                if self.follows_to(start, run.start)
+                    || run.start > start + 1
+                        && self.word(run.start - 1) == "of"
+                        && lexicon::is_determiner(self.word(start))
+                        && !is_capitalised(self.word(run.start - 2)) =>
+            {
+                Phrase::Description(start..end)
+            }
             Some(run) => {
                 let mut run = run;
                 while run.start + 1 < run.end && lexicon::is_determiner(self.word(run.start)) {

@@ -656,6 +656,36 @@ pub fn is_document_noun(word: &str) -> bool {
     )
 }
 
+/// Common verbs after a subject that no noun is spelt like: "The email goes on to say", "A
+/// footnote in the report makes that clear".
+pub fn is_plain_verb(word: &str) -> bool {
+    matches!(
+        word,
+        "goes"
+            | "went"
+            | "makes"
+            | "made"
+            | "takes"
+            | "took"
+            | "gets"
+            | "got"
+            | "comes"
+            | "came"
+            | "gives"
+            | "gave"
+            | "keeps"
+            | "kept"
+            | "begins"
+            | "began"
+            | "continues"
+            | "seems"
+            | "seemed"
+            | "appears"
+            | "brings"
+            | "brought"
+    )
+}
+
 /// Nouns in "-ly", which are no adverbs: "said Clinton ally James Carville".
 pub fn is_noun_in_ly(word: &str) -> bool {
     matches!(

@@ -1062,3 +1062,18 @@ fn a_person_an_opening_like_compares_with_is_not_he() {
                 “We like to work,” he told me.";
     assert_eq!(speakers(text), [some("Jake Sherman")]);
 }
+
+#[test]
+fn a_plain_verb_ends_the_subject() {
+    let text = "Huma Abedin emailed supporters on Monday.\n\n\
+                The email goes on to say: “You do not have to share my faith.”";
+    assert_eq!(speakers(text), [some("The email")]);
+}
+
+#[test]
+fn a_name_after_of_in_a_description_is_not_its_head() {
+    let text = "Glenn Beck spoke on the radio on Wednesday.\n\n\
+                The rise of Bannon gave Beck new impetus to oppose Trump.\n\n\
+                He said he was “truly, gravely concerned about the direction of the country.”";
+    assert_eq!(speakers(text), [some("Glenn Beck")]);
+}
