@@ -193,9 +193,10 @@ impl Corrections {
     pub const GIVEN_NAME_BEFORE: Corrections = Corrections(1 << 15);
     pub const NUMBER_TAIL: Corrections = Corrections(1 << 16);
     pub const KIND_OF_LAST_WORD: Corrections = Corrections(1 << 17);
+    pub const THE_IN_A_NAME: Corrections = Corrections(1 << 18);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 17] = [
+    pub const NAMED: [(&'static str, Corrections); 18] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -213,6 +214,7 @@ impl Corrections {
         ("given-name-before", Self::GIVEN_NAME_BEFORE),
         ("number-tail", Self::NUMBER_TAIL),
         ("kind-of-last-word", Self::KIND_OF_LAST_WORD),
+        ("the-in-a-name", Self::THE_IN_A_NAME),
     ];
 
     /// Whether every correction of `other` is in the set.
@@ -286,10 +288,37 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
     for name in &mut names {
         name.kind = retype(doc, name, corrections);
     }
+    if on(Corrections::THE_IN_A_NAME) {
+        for name in &mut names {
+            the_in_a_name(doc, name);
+        }
+    }
     if on(Corrections::COMMON_TAIL) {
         cut_common_tails(doc, &mut names);
     }
     names
+}
+
+/// "did not respond to The Post’s requests": a capital "The" inside a sentence that the tagger
+/// left out of the one-word place or person after it belongs to the name, the title of a
+/// publication or an organisation, unless the word is a known place or people, or a given name.
+/// ("The Oval", where the tagger takes the "The" in, stays a place.)
+fn the_in_a_name(doc: &Document, t: &mut Tagged) {
+    let start = t.tokens.start;
+    if t.tokens.len() != 1
+        || start == 0
+        || doc.token_text(start - 1) != "The"
+        || doc.starts_sentence(start - 1)
+        || !matches!(t.kind, EntityType::Location | EntityType::Person)
+    {
+        return;
+    }
+    let word = doc.token_text(start);
+    if is_place_or_people(word) || is_first_name(word) || !word.chars().all(char::is_alphabetic) {
+        return;
+    }
+    t.tokens.start = start - 1;
+    t.kind = EntityType::Organization;
 }
 
 /// "the Pulitzer Prize for Fiction in 1940": a joining word and numbers after it end no name
@@ -781,7 +810,7 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
 
 #[cfg(test)]
 mod tests {
-    use super::{Corrections, Tagged, extend_organisations};
+    use super::{Corrections, Tagged, extend_organisations, the_in_a_name};
     use crate::analysis::entities::extract;
     use crate::analysis::text::Document;
     use crate::analysis::{Entity, EntityType};
@@ -926,6 +955,48 @@ mod tests {
             typed(text, "Quarry Road Bridge"),
             Some(EntityType::Location),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_capital_the_inside_a_sentence_is_part_of_the_name_after_it() {
+        let doc = Document::new(
+            "The embassy did not respond to The Post’s requests. The Oval is full. He met \
+             The Donald.",
+        );
+        let at = |w: &str| {
+            (0..doc.tokens.len())
+                .find(|&i| doc.token_text(i) == w)
+                .expect("the word is in the text")
+        };
+        let named = |from: usize, to: usize, kind| {
+            let mut t = Tagged {
+                tokens: from..to,
+                kind,
+            };
+            the_in_a_name(&doc, &mut t);
+            (doc.slice(doc.tokens_span(&t.tokens)).to_owned(), t.kind)
+        };
+        let post = at("Post");
+        assert_eq!(
+            named(post, post + 1, EntityType::Location),
+            ("The Post".to_owned(), EntityType::Organization)
+        );
+        // Taken in by the tagger, or at a sentence's start: left as it is.
+        let oval = at("Oval");
+        assert_eq!(
+            named(oval - 1, oval + 1, EntityType::Location),
+            ("The Oval".to_owned(), EntityType::Location)
+        );
+        assert_eq!(
+            named(oval, oval + 1, EntityType::Location),
+            ("Oval".to_owned(), EntityType::Location)
+        );
+        // A given name stays a person's.
+        let donald = at("Donald");
+        assert_eq!(
+            named(donald, donald + 1, EntityType::Person),
+            ("Donald".to_owned(), EntityType::Person)
         );
     }
 
