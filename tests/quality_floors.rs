@@ -86,7 +86,7 @@ fn entities_typed_f1_on_conll_dev_holds_its_floor() {
     let f1 = result["typed"]["f1"].as_f64().expect("typed F1");
     assert!(f1 >= 0.925, "typed F1 {f1:.4}");
     // The two types that fail most, each with its own floor.
-    for (label, floor) in [("ORG", 0.87), ("MISC", 0.875)] {
+    for (label, floor) in [("ORG", 0.875), ("MISC", 0.875)] {
         let f1 = result["per_label"][label]["f1"]
             .as_f64()
             .expect("F1 by type");
@@ -121,8 +121,8 @@ fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
 #[test]
 fn speakers_on_polnear_train_hold_their_floor() {
     // The set the attribution rules are written on: each rule is kept only when it loses no
-    // quote here. 0.8925 (4,398 direct quotes found) since engine +19 (adverbs before a
-    // participle, quantifier subjects, colons that announce a quote).
+    // quote here. 0.8956 (4,398 direct quotes found) since engine +20 (nouns in "-ly", asides
+    // closed by a dash, verbs joined by "and", plain verbs that end a subject).
     let Some(result) = quote_scores(
         "polnear-train.jsonl",
         &["--use-silver", "--kinds", "direct"],
@@ -132,7 +132,7 @@ fn speakers_on_polnear_train_hold_their_floor() {
     let speakers = result["speaker_on_exact"]["accuracy"]
         .as_f64()
         .expect("speaker accuracy");
-    assert!(speakers >= 0.89, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.895, "speaker accuracy {speakers:.4}");
 }
 
 #[test]
@@ -145,10 +145,9 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    // 0.939 (357 of 380) since engine +18 (before anyone speaks, the person last named as a
-    // subject holds the floor; verbs of manner); the floor sits a little under, as one model
-    // change can flip a few quotes.
-    assert!(speakers >= 0.93, "speaker accuracy {speakers:.4}");
+    // 0.942 (358 of 380) since engine +20 (the person an opening "For" makes the topic may be
+    // "she"); the floor sits a little under, as one model change can flip a few quotes.
+    assert!(speakers >= 0.935, "speaker accuracy {speakers:.4}");
 }
 
 /// Quote precision and recall on overlapping spans.
