@@ -683,6 +683,20 @@ pub fn is_plain_verb(word: &str) -> bool {
             | "appears"
             | "brings"
             | "brought"
+            | "sent"
+            | "held"
+            | "met"
+            | "led"
+            | "won"
+            | "lost"
+            | "paid"
+            | "spent"
+            | "built"
+            | "bought"
+            | "caught"
+            | "fought"
+            | "stood"
+            | "struck"
     )
 }
 
@@ -1090,6 +1104,7 @@ pub fn is_opening_adverb(word: &str) -> bool {
                 | "however"
                 | "meanwhile"
                 | "indeed"
+                | "even"
                 | "instead"
                 | "later"
                 | "earlier"

@@ -1077,3 +1077,12 @@ fn a_name_after_of_in_a_description_is_not_its_head() {
                 He said he was “truly, gravely concerned about the direction of the country.”";
     assert_eq!(speakers(text), [some("Glenn Beck")]);
 }
+
+#[test]
+fn even_opens_a_sentence_before_its_opening_phrase() {
+    let text = "Sanders won the primary.\n\n\
+                Even before Sanders took the stage Tuesday night to acknowledge his victory, \
+                his campaign sent out a text message to supporters saying: \"We will keep \
+                going.\"";
+    assert_eq!(speakers(text), [some("his campaign")]);
+}
