@@ -815,6 +815,13 @@ mod tests {
     use crate::analysis::text::Document;
     use crate::analysis::{Entity, EntityType};
 
+    /// The first token of `doc` that is `word`.
+    fn token_of(doc: &Document, word: &str) -> usize {
+        (0..doc.tokens.len())
+            .find(|&i| doc.token_text(i) == word)
+            .expect("the word is in the text")
+    }
+
     fn entities(text: &str) -> Vec<(String, EntityType, Vec<String>)> {
         let doc = Document::new(text);
         extract(&doc)
@@ -867,11 +874,7 @@ mod tests {
     #[test]
     fn a_groups_possessive_stays_in_a_partys_name_and_a_countrys_does_not() {
         let doc = Document::new("The ruling Cambodian People’s Party met Britain’s Labour Party.");
-        let at = |w: &str| {
-            (0..doc.tokens.len())
-                .find(|&i| doc.token_text(i) == w)
-                .expect("the word is in the text")
-        };
+        let at = |w: &str| token_of(&doc, w);
         let party = |i: usize| Tagged {
             tokens: i..i + 1,
             kind: EntityType::Organization,
@@ -964,11 +967,7 @@ mod tests {
             "The embassy did not respond to The Post’s requests. The Oval is full. He met \
              The Donald.",
         );
-        let at = |w: &str| {
-            (0..doc.tokens.len())
-                .find(|&i| doc.token_text(i) == w)
-                .expect("the word is in the text")
-        };
+        let at = |w: &str| token_of(&doc, w);
         let named = |from: usize, to: usize, kind| {
             let mut t = Tagged {
                 tokens: from..to,
@@ -1035,11 +1034,7 @@ mod tests {
         let text = "US Deputy Assistant Secretary of Defence for South and Southeast Asia \
                     Joseph H Felter met General Neang Phat on Tuesday.";
         let doc = Document::new(text);
-        let at = |w: &str| {
-            (0..doc.tokens.len())
-                .find(|&i| doc.token_text(i) == w)
-                .expect("the word is in the text")
-        };
+        let at = |w: &str| token_of(&doc, w);
         let tagged = [Tagged {
             tokens: at("Defence")..at("Felter") + 1,
             kind: EntityType::Organization,

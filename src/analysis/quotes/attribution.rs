@@ -1669,6 +1669,18 @@ impl<'a, 't> Attributor<'a, 't> {
         });
     }
 
+    /// Remembers the person entity `entity` named at `mention`, who may be "he" or "she".
+    fn remember_person(&mut self, mention: Span, entity: usize) {
+        self.remember(Who {
+            name: self.canonical(mention, Some(entity)),
+            span: Some(mention),
+            entity: Some(entity),
+            person: true,
+            group: false,
+            pronoun: false,
+        });
+    }
+
     fn remember(&mut self, who: Who) {
         if who.person {
             self.people.retain(|p| p.name != who.name);
@@ -1769,14 +1781,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 && mention == span
                 && self.entities[entity].kind == EntityType::Person
             {
-                self.remember(Who {
-                    name: self.canonical(mention, Some(entity)),
-                    span: Some(mention),
-                    entity: Some(entity),
-                    person: true,
-                    group: false,
-                    pronoun: false,
-                });
+                self.remember_person(mention, entity);
             }
         }
         // "Down the street, Mike McFadden also rejoiced …", "It's a comment that Scheer found
@@ -1804,14 +1809,7 @@ impl<'a, 't> Attributor<'a, 't> {
                             || self.acts_after_appositive(first, next, hi))
                 })
             {
-                self.remember(Who {
-                    name: self.canonical(mention, Some(entity)),
-                    span: Some(mention),
-                    entity: Some(entity),
-                    person: true,
-                    group: false,
-                    pronoun: false,
-                });
+                self.remember_person(mention, entity);
             }
         }
         // A speech verb in the sentence names its speaker: "..., Mr. Obama said in his
