@@ -221,16 +221,20 @@ fn other_decodings(width: Option<usize>, temperatures: &[f32], biases: &[f32]) -
         .map(|&name_bias| Decoding::Greedy { name_bias })
         .collect();
     if let Some(width) = width {
-        if temperatures.is_empty() {
-            decodings.push(Decoding::Beam {
-                width,
-                temperature: None,
-            });
+        let ranks: Vec<Option<f32>> = if temperatures.is_empty() {
+            vec![None]
+        } else {
+            temperatures.iter().map(|&t| Some(t)).collect()
+        };
+        for temperature in ranks {
+            for name_bias in std::iter::once(0.0).chain(biases.iter().copied()) {
+                decodings.push(Decoding::Beam {
+                    width,
+                    temperature,
+                    name_bias,
+                });
+            }
         }
-        decodings.extend(temperatures.iter().map(|&t| Decoding::Beam {
-            width,
-            temperature: Some(t),
-        }));
     }
     decodings
 }
@@ -317,10 +321,14 @@ fn cross_validate(
     for decoding in decodings {
         let name = match decoding {
             Decoding::Greedy { name_bias } => format!("greedy, names lowered by {name_bias}"),
-            Decoding::Beam { width, temperature } => {
+            Decoding::Beam {
+                width,
+                temperature,
+                name_bias,
+            } => {
                 let ranked =
                     temperature.map_or("raw sums".to_owned(), |t| format!("temperature {t}"));
-                format!("beam {width}, {ranked}")
+                format!("beam {width}, {ranked}, names lowered by {name_bias}")
             }
         };
         variants.push((format!("{name}, all corrections"), Corrections::ALL));

@@ -743,11 +743,22 @@ pub(crate) fn dynamic_keys(
     out: &mut Vec<u64>,
 ) {
     out.clear();
+    tag_keys(token, previous, before_previous, out);
+    history_keys(token, history, out);
+}
+
+/// The keys of [`dynamic_keys`] that read the previous tags.
+pub(crate) fn tag_keys(token: &TokenParts, previous: u8, before_previous: u8, out: &mut Vec<u64>) {
     let previous = u64::from(previous);
     out.push(key1(40, previous));
     out.push(key2(41, u64::from(before_previous), previous));
     out.push(key2(42, previous, token.lower));
     out.push(key2(43, previous, token.shape));
+}
+
+/// The keys of [`dynamic_keys`] that read how the document tagged the word before: the same
+/// for every sequence a beam holds at the token.
+pub(crate) fn history_keys(token: &TokenParts, history: Option<&[u16; 5]>, out: &mut Vec<u64>) {
     if let Some(history) = history {
         // Any count at all: a sum of five saturated u16 counts would overflow.
         if history.iter().any(|&count| count > 0) {
