@@ -84,9 +84,10 @@ fn entities_typed_f1_on_conll_dev_holds_its_floor() {
         &[],
     );
     let f1 = result["typed"]["f1"].as_f64().expect("typed F1");
-    assert!(f1 >= 0.925, "typed F1 {f1:.4}");
+    // 0.9289 since engine +21 (ORG 0.8774, MISC 0.8889).
+    assert!(f1 >= 0.927, "typed F1 {f1:.4}");
     // The two types that fail most, each with its own floor.
-    for (label, floor) in [("ORG", 0.875), ("MISC", 0.875)] {
+    for (label, floor) in [("ORG", 0.875), ("MISC", 0.885)] {
         let f1 = result["per_label"][label]["f1"]
             .as_f64()
             .expect("F1 by type");
