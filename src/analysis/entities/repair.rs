@@ -505,72 +505,71 @@ fn cut_at_possessive(doc: &Document, t: &Tagged) -> Option<Tagged> {
 }
 
 /// "And Trump didn’t apologize", "Besides Clinton …", "Of Carson, Levine said": a conjunction,
-/// preposition or sentence adverb opening a sentence is no part of the name after it. A plain
-/// preposition may open the title of a work ("Of Mice and Men"), so it leaves other names be.
+/// preposition or sentence adverb opening a sentence is no part of the name after it.
 fn drop_opener(doc: &Document, t: Tagged) -> Option<Tagged> {
     let first = doc.token_text(t.tokens.start);
     let opens_sentence = doc.starts_sentence(t.tokens.start);
+    let opener = matches!(
+        first.to_lowercase().as_str(),
+        "and"
+            | "but"
+            | "or"
+            | "so"
+            | "yet"
+            | "nor"
+            | "however"
+            | "meanwhile"
+            | "instead"
+            | "still"
+            | "also"
+            | "then"
+            | "before"
+            | "after"
+            | "when"
+            | "while"
+            | "since"
+            | "although"
+            | "though"
+            | "if"
+            | "as"
+            | "even"
+            | "now"
+            | "today"
+            | "yesterday"
+            | "tomorrow"
+            | "tonight"
+            | "besides"
+            | "absent"
+            | "despite"
+            | "unlike"
+            | "without"
+            | "because"
+            | "unless"
+            | "until"
+            | "during"
+            | "against"
+            | "amid"
+            | "perhaps"
+            | "indeed"
+            | "moreover"
+            | "nevertheless"
+            | "nonetheless"
+            | "otherwise"
+            | "thus"
+            | "finally"
+            | "later"
+            | "earlier"
+            | "why"
+            | "how"
+            | "where"
+    );
+    // A plain preposition may open the title of a work ("Of Mice and Men").
     let preposition = t.kind != EntityType::Misc
         && matches!(
             first.to_lowercase().as_str(),
             "of" | "for" | "to" | "with" | "from" | "about" | "like" | "by" | "at" | "in" | "on"
         );
-    let opener = preposition
-        || matches!(
-            first.to_lowercase().as_str(),
-            "and"
-                | "but"
-                | "or"
-                | "so"
-                | "yet"
-                | "nor"
-                | "however"
-                | "meanwhile"
-                | "instead"
-                | "still"
-                | "also"
-                | "then"
-                | "before"
-                | "after"
-                | "when"
-                | "while"
-                | "since"
-                | "although"
-                | "though"
-                | "if"
-                | "as"
-                | "even"
-                | "now"
-                | "today"
-                | "yesterday"
-                | "tomorrow"
-                | "tonight"
-                | "besides"
-                | "absent"
-                | "despite"
-                | "unlike"
-                | "without"
-                | "because"
-                | "unless"
-                | "until"
-                | "during"
-                | "against"
-                | "amid"
-                | "perhaps"
-                | "indeed"
-                | "moreover"
-                | "nevertheless"
-                | "nonetheless"
-                | "otherwise"
-                | "thus"
-                | "finally"
-                | "later"
-                | "earlier"
-                | "why"
-                | "how"
-                | "where"
-        );
-    if t.tokens.len() >= 2 && opens_sentence && opener {
+    if t.tokens.len() >= 2 && opens_sentence && (opener || preposition) {
         return Some(Tagged {
             tokens: t.tokens.start + 1..t.tokens.end,
             kind: t.kind,
@@ -904,8 +903,8 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
 #[cfg(test)]
 mod tests {
     use super::{
-        Corrections, Tagged, cut_date_tail, cut_number_tail, extend_organisations, retype,
-        the_in_a_name,
+        Corrections, Tagged, cut_date_tail, cut_number_tail, drop_opener, extend_organisations,
+        retype, the_in_a_name,
     };
     use crate::analysis::entities::extract;
     use crate::analysis::text::Document;
@@ -1125,6 +1124,31 @@ mod tests {
             "Sheffield Wednesday"
         );
         assert_eq!(cut("Theresa", 2, EntityType::Person), "Theresa May");
+    }
+
+    #[test]
+    fn a_preposition_opening_a_sentence_opens_no_name_but_a_title() {
+        let text = "Of Carson, Levine said he was scary. Of Mice and Men is a novel.";
+        let doc = Document::new(text);
+        let at = |w: &str| token_of(&doc, w);
+        let of = at("Of");
+        let t = drop_opener(
+            &doc,
+            Tagged {
+                tokens: of..of + 2,
+                kind: EntityType::Person,
+            },
+        );
+        assert_eq!(t.map(|t| t.tokens), Some(of + 1..of + 2));
+        let mice = at("Mice");
+        let t = drop_opener(
+            &doc,
+            Tagged {
+                tokens: mice - 1..mice + 3,
+                kind: EntityType::Misc,
+            },
+        );
+        assert_eq!(t.map(|t| t.tokens), Some(mice - 1..mice + 3));
     }
 
     #[test]
