@@ -1,8 +1,9 @@
-//! The named-entity tagger: a greedy averaged perceptron over BILOU tags for PER, ORG, LOC and
-//! MISC, reading the features of [`super::features`].
+//! The named-entity tagger: an averaged perceptron over BILOU tags for PER, ORG, LOC and MISC,
+//! reading the features of [`super::features`].
 //!
-//! Greedy left-to-right decoding keeps tagging linear and fast; the tags are constrained so
-//! that every entity is well formed (B I* L or U). The model is trained by `docsift-train ner`
+//! It is trained by greedy left-to-right decoding, and tags by a beam of two sequences ranked by
+//! log-probabilities ([`DECODING`]): both linear in the text. The tags are constrained so that
+//! every entity is well formed (B I* L or U). The model is trained by `docsift-train ner`
 //! (see [`super::train`]), stored quantised in `models/ner.bin`, embedded in the binary and
 //! loaded once on first use.
 
