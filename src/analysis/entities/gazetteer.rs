@@ -346,6 +346,15 @@ pub(crate) fn is_place_or_people(word: &str) -> bool {
     WORDS[3].contains(&word.to_lowercase())
 }
 
+/// Whether a word names a day of the week: "Chin Malin on Thursday said" reads as "Chin Malin
+/// said", and "Bob Dole Wednesday accused" names Bob Dole.
+pub fn is_weekday(word: &str) -> bool {
+    matches!(
+        word,
+        "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
+    )
+}
+
 /// Whether a word is one that opens sentences without being a name ("However", "The").
 pub(crate) fn is_sentence_opener(word: &str) -> bool {
     SENTENCE_OPENERS.contains(&word.to_lowercase().as_str())

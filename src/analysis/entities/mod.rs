@@ -20,7 +20,7 @@ mod words;
 use super::text::Document;
 use super::{Entity, Span};
 
-pub use gazetteer::{Gender, gender_of};
+pub use gazetteer::{Gender, gender_of, is_weekday};
 pub use group::resolve_name;
 pub use repair::Corrections;
 pub use salience::rank;

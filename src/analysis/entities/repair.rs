@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use super::gazetteer::{
     is_country_or_region, is_first_name, is_known_organisation, is_place_or_people,
-    is_sentence_opener, is_title,
+    is_sentence_opener, is_title, is_weekday,
 };
 use super::tagger::Tagged;
 use crate::analysis::EntityType;
@@ -375,13 +375,6 @@ fn cut_date_tail(doc: &Document, mut t: Tagged) -> Tagged {
         t.tokens.end = cut;
     }
     t
-}
-
-fn is_weekday(word: &str) -> bool {
-    matches!(
-        word,
-        "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
-    )
 }
 
 /// A month's name or its abbreviation, but "May", which is also a surname.

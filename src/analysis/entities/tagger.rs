@@ -709,7 +709,7 @@ pub(crate) fn decode_beam<S: Scorer>(
         for i in sentence.clone() {
             let token = &parts.tokens[i];
             let capitalised = token.flags & (CAP | features::ALL_CAPS) != 0;
-            let base = scorer.static_scores(parts, sentence, i, &mut static_buffer);
+            let mut base = scorer.static_scores(parts, sentence, i, &mut static_buffer);
             let seen = if capitalised {
                 history.get(&token.lower)
             } else {
@@ -720,7 +720,6 @@ pub(crate) fn decode_beam<S: Scorer>(
             // With log-probabilities, a common word's one fitting tag scores 0 whatever the
             // keys say.
             let scored = temperature.is_none() || !outside_only(token.role);
-            let mut base = base;
             if scored {
                 // What the document said of the word is the same for every hypothesis.
                 dynamic_buffer.clear();

@@ -14,7 +14,7 @@ use std::ops::Range;
 use super::lexicon::{self, Pronoun};
 use super::marks::Marked;
 use super::names::{self, NameKind, is_capitalised, is_word, span_of};
-use crate::analysis::entities::{Gender, gender_of};
+use crate::analysis::entities::{Gender, gender_of, is_weekday};
 use crate::analysis::text::Document;
 use crate::analysis::{Entity, EntityType, Span};
 
@@ -1032,12 +1032,12 @@ impl<'a, 't> Attributor<'a, 't> {
             {
                 end -= 1;
             } else if end >= lo + 2
-                && (lexicon::is_day(self.word(end - 1)) || lexicon::is_period(self.word(end - 1)))
+                && (is_weekday(self.word(end - 1)) || lexicon::is_period(self.word(end - 1)))
                 && matches!(self.word(end - 2), "on" | "last" | "this" | "next")
             {
                 // "Rempel earlier this week called …", "Trump on Tuesday said".
                 end -= 2;
-            } else if end > lo + 1 && lexicon::is_day(self.word(end - 1)) {
+            } else if end > lo + 1 && is_weekday(self.word(end - 1)) {
                 // "Trump Tuesday said".
                 end -= 1;
             } else if let Some(open) = self.parenthesis_ending(lo, end) {
@@ -1375,7 +1375,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 let who = self.name(run.clone());
                 // "Wait, it gets better:", "Here in Columbia, Sanders …": a word that opens a
                 // sentence names no one; "… on Tuesday, telling CNN": nor does a day.
-                (run.len() > 1 || !(lexicon::is_function_word(word) || lexicon::is_day(word)))
+                (run.len() > 1 || !(lexicon::is_function_word(word) || is_weekday(word)))
                     .then_some(who)
             }
             // "the", "his", "fostered": one lower-case word names no speaker, unless it is a

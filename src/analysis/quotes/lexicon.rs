@@ -1131,14 +1131,6 @@ pub fn is_opening_adverb(word: &str) -> bool {
     )
 }
 
-/// Day names, so that "Chin Malin on Thursday said" reads as "Chin Malin said".
-pub fn is_day(word: &str) -> bool {
-    matches!(
-        word,
-        "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
-    )
-}
-
 /// Whether a word that usually ends a phrase goes on with the word before it: "close to",
 /// "known as", "aide to", "adviser to", "familiar with".
 pub fn joins_its_phrase(before: &str, word: &str) -> bool {
