@@ -92,6 +92,9 @@ pub struct Attributor<'a, 't> {
     full_names: HashMap<&'t str, Vec<(Span, usize)>>,
     /// The person last named as a sentence's subject, and where that sentence begins.
     last_subject: Option<(Who, usize)>,
+    /// The documents someone was said to speak in ("said in a statement", "stated in the
+    /// company’s blog post"), by their noun, with who spoke there; the latest last.
+    documents: Vec<(&'t str, Who)>,
 }
 
 impl<'a, 't> Attributor<'a, 't> {
@@ -125,6 +128,7 @@ impl<'a, 't> Attributor<'a, 't> {
             last_group: None,
             last_speaker: None,
             last_subject: None,
+            documents: Vec::new(),
         }
     }
 
@@ -150,6 +154,9 @@ impl<'a, 't> Attributor<'a, 't> {
                 .filter(|n| n.first_paragraph == quote.last_paragraph)
                 .copied();
             let attribution = self.attribute(quote, partial[index], previous, next);
+            if let (Some(who), Some(cue)) = (&attribution.speaker, attribution.cue) {
+                self.note_document(self.token_at(cue.end), doc.tokens.len(), who);
+            }
             if let Some(who) = &attribution.speaker {
                 self.remember(who.clone());
                 // A quote that continues gives the floor to whoever it continues: the person
@@ -1407,6 +1414,26 @@ impl<'a, 't> Attributor<'a, 't> {
                 {
                     return Some(self.name(run));
                 }
+                // "…,” the post read": whoever the text said spoke in the post ("Jason Schultz
+                // … stated in the company’s blog post"), while no one else has spoken since.
+                if range.end - start == 2
+                    && matches!(self.word(start), "the" | "The")
+                    && let Some((_, who)) = self
+                        .documents
+                        .iter()
+                        .rev()
+                        .find(|(noun, _)| *noun == self.word(start + 1))
+                    && self
+                        .last_speaker
+                        .as_ref()
+                        .is_some_and(|last| last.name == who.name)
+                {
+                    return Some(Who {
+                        span: Some(span_of(doc, &(start..range.end))),
+                        pronoun: false,
+                        ..who.clone()
+                    });
+                }
                 // "her statement read", "its report says": whoever the possessive names.
                 if range.end - start == 2 && lexicon::is_document_noun(self.word(start + 1)) {
                     let antecedent = match self.word(start) {
@@ -1669,6 +1696,29 @@ impl<'a, 't> Attributor<'a, 't> {
         });
     }
 
+    /// Remembers that `who` spoke in a document when the words from `lo` (right after the speech
+    /// verb) say so: "said Friday in a statement", "stated in the company’s blog post". The
+    /// document is the first document noun after "in", before any punctuation or "that".
+    fn note_document(&mut self, lo: usize, hi: usize, who: &Who) {
+        let hi = hi.min(self.doc.tokens.len()).min(lo + 10);
+        let words = || {
+            (lo..hi).take_while(|&i| is_word(self.word(i)) || names::is_possessive(self.word(i)))
+        };
+        let Some(at) = words().take(3).find(|&i| self.word(i) == "in") else {
+            return;
+        };
+        let Some(noun) = words()
+            .skip_while(|&i| i <= at)
+            .take_while(|&i| self.word(i) != "that")
+            .find(|&i| lexicon::is_document_noun(self.word(i)))
+        else {
+            return;
+        };
+        let noun = self.word(noun);
+        self.documents.retain(|(n, _)| *n != noun);
+        self.documents.push((noun, who.clone()));
+    }
+
     /// Remembers the person entity `entity` named at `mention`, who may be "he" or "she".
     fn remember_person(&mut self, mention: Span, entity: usize) {
         self.remember(Who {
@@ -1756,6 +1806,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 let introduces = hi > lo && self.word(hi - 1) == ":";
                 if introduces || (verb < hi && self.is_speech_verb(verb)) {
                     self.set_speaker(&who);
+                    self.note_document(verb + 1, hi, &who);
                 }
                 if who.person && !matches!(phrase, Phrase::Pronoun(..)) {
                     self.last_subject = Some((who.clone(), begin));
@@ -1836,6 +1887,7 @@ impl<'a, 't> Attributor<'a, 't> {
                     who.person = true;
                 }
                 self.set_speaker(&who);
+                self.note_document(v + 1, hi, &who);
                 self.remember(who);
             }
         } else if let Some(v) = (lo..hi)

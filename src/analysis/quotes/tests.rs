@@ -1086,3 +1086,16 @@ fn even_opens_a_sentence_before_its_opening_phrase() {
                 going.\"";
     assert_eq!(speakers(text), [some("his campaign")]);
 }
+
+#[test]
+fn the_document_someone_spoke_in_speaks_for_them() {
+    let text = "Jason Schultz, a researcher at Talos, stated in the company’s blog post that the \
+                threats came from one group.\n\n\
+                “Multiple addresses sent these threats,” the post read.";
+    assert_eq!(speakers(text), [some("Jason Schultz")]);
+    // Once someone else has spoken, "the statement" is no longer known to be hers.
+    let text = "“He was a respected manager,” Pascale Boistard said in a statement.\n\n\
+                The company confirmed he was a passenger on Friday.\n\n\
+                He was “a greatly respected and well liked colleague,” the statement added.";
+    assert_eq!(speakers(text)[1], some("the statement"));
+}
