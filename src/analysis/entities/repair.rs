@@ -196,9 +196,11 @@ impl Corrections {
     pub const THE_IN_A_NAME: Corrections = Corrections(1 << 18);
     pub const DATE_TAIL: Corrections = Corrections(1 << 19);
     pub const ORGANISATION_FIRST: Corrections = Corrections(1 << 20);
+    pub const DATE_HEAD: Corrections = Corrections(1 << 21);
+    pub const POSSESSIVE_NAME: Corrections = Corrections(1 << 22);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 20] = [
+    pub const NAMED: [(&'static str, Corrections); 22] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -219,6 +221,8 @@ impl Corrections {
         ("the-in-a-name", Self::THE_IN_A_NAME),
         ("date-tail", Self::DATE_TAIL),
         ("organisation-first", Self::ORGANISATION_FIRST),
+        ("date-head", Self::DATE_HEAD),
+        ("possessive-name", Self::POSSESSIVE_NAME),
     ];
 
     /// Whether every correction of `other` is in the set.
@@ -245,11 +249,18 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
     let on = |c| corrections.has(c);
     let names: Vec<Tagged> = tagged
         .iter()
+        .map(|t| {
+            if on(Corrections::POSSESSIVE_NAME) {
+                take_possessive_name(doc, t)
+            } else {
+                t.clone()
+            }
+        })
         .filter_map(|t| {
             if on(Corrections::POSSESSIVE) {
-                cut_at_possessive(doc, t)
+                cut_at_possessive(doc, &t, on(Corrections::POSSESSIVE_NAME))
             } else {
-                Some(t.clone())
+                Some(t)
             }
         })
         .filter_map(|t| {
@@ -269,6 +280,13 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
         .map(|t| {
             if on(Corrections::DATE_TAIL) {
                 cut_date_tail(doc, t)
+            } else {
+                t
+            }
+        })
+        .map(|t| {
+            if on(Corrections::DATE_HEAD) {
+                cut_date_head(doc, t)
             } else {
                 t
             }
@@ -373,6 +391,22 @@ fn cut_date_tail(doc: &Document, mut t: Tagged) -> Tagged {
             cut -= 1;
         }
         t.tokens.end = cut;
+    }
+    t
+}
+
+/// "WED Imphold YR EPS 172.7", "THU M&R YR DIV": a day of the week abbreviated in capitals
+/// dates a row of a table and is no part of the name after it. "SAT" and "SUN", which are also
+/// names ("SUN MICROSYSTEMS"), are left as they are.
+fn cut_date_head(doc: &Document, mut t: Tagged) -> Tagged {
+    let start = t.tokens.start;
+    if t.tokens.len() >= 2
+        && matches!(
+            doc.token_text(start),
+            "MON" | "TUE" | "TUES" | "WED" | "THU" | "THUR" | "THURS" | "FRI"
+        )
+    {
+        t.tokens.start = start + 1;
     }
     t
 }
@@ -482,13 +516,51 @@ fn is_possessive(word: &str) -> bool {
     matches!(word, "’s" | "'s" | "’" | "'")
 }
 
+/// Companies named in the possessive, by the word before it ("Lloyd's", "Moody's"): one word
+/// that, alone before its "'s", is the company rather than a person or place whose something
+/// follows.
+const POSSESSIVE_NAMES: &[&str] = &[
+    "lloyd",
+    "moody",
+    "mcdonald",
+    "sainsbury",
+    "sotheby",
+    "kellogg",
+    "hershey",
+    "dillard",
+    "domino",
+    "harrah",
+    "macy",
+];
+
+fn is_possessive_name(word: &str) -> bool {
+    word.len() <= 9 && POSSESSIVE_NAMES.contains(&word.to_lowercase().as_str())
+}
+
+/// "Lloyd 's of London", "MOODY 'S": a one-word name of [`POSSESSIVE_NAMES`] right before its
+/// possessive is the company, possessive and all.
+fn take_possessive_name(doc: &Document, t: &Tagged) -> Tagged {
+    let mut t = t.clone();
+    let end = t.tokens.end;
+    if t.tokens.len() == 1
+        && end < doc.tokens.len()
+        && is_possessive_name(doc.token_text(t.tokens.start))
+        && matches!(doc.token_text(end), "’s" | "'s" | "'S" | "’S")
+    {
+        t.tokens.end = end + 1;
+        t.kind = EntityType::Organization;
+    }
+    t
+}
+
 /// "Post ’s requests" → "Post": a possessive followed by lower-case words ends the name
-/// ("Cambodian People’s Party" keeps its possessive).
-fn cut_at_possessive(doc: &Document, t: &Tagged) -> Option<Tagged> {
+/// ("Cambodian People’s Party" keeps its possessive, and so does "Lloyd's" when `named`).
+fn cut_at_possessive(doc: &Document, t: &Tagged, named: bool) -> Option<Tagged> {
     let range = t.tokens.clone();
     let cut = (range.start + 1..range.end).find(|&i| {
         is_possessive(doc.token_text(i))
             && (i + 1 == range.end || !capitalised(doc.token_text(i + 1)))
+            && !(named && i == range.start + 1 && is_possessive_name(doc.token_text(range.start)))
     });
     let end = cut.unwrap_or(range.end);
     (end > range.start).then_some(Tagged {
@@ -896,8 +968,8 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
 #[cfg(test)]
 mod tests {
     use super::{
-        Corrections, Tagged, cut_date_tail, cut_number_tail, drop_opener, extend_organisations,
-        retype, the_in_a_name,
+        Corrections, Tagged, cut_at_possessive, cut_date_head, cut_date_tail, cut_number_tail,
+        drop_opener, extend_organisations, retype, take_possessive_name, the_in_a_name,
     };
     use crate::analysis::entities::extract;
     use crate::analysis::text::Document;
@@ -1117,6 +1189,60 @@ mod tests {
             "Sheffield Wednesday"
         );
         assert_eq!(cut("Theresa", 2, EntityType::Person), "Theresa May");
+    }
+
+    #[test]
+    fn a_weekday_in_capitals_dates_a_table_row_and_opens_no_name() {
+        let text = "WED Imphold YR EPS 172.7\nTHU M&R YR DIV 31.7\nSUN MICROSYSTEMS SAID";
+        let doc = Document::new(text);
+        let cut = |from: &str, words: usize| {
+            let from = token_of(&doc, from);
+            let t = cut_date_head(
+                &doc,
+                Tagged {
+                    tokens: from..from + words,
+                    kind: EntityType::Organization,
+                },
+            );
+            doc.slice(doc.tokens_span(&t.tokens)).to_owned()
+        };
+        assert_eq!(cut("WED", 2), "Imphold");
+        assert_eq!(cut("THU", 2), "M&R");
+        assert_eq!(cut("SUN", 2), "SUN MICROSYSTEMS");
+    }
+
+    #[test]
+    fn a_company_named_in_the_possessive_keeps_its_possessive() {
+        let text = "Lloyd 's of London said. MOODY 'S RATES. Clive Lloyd 's century. Post 's view.";
+        let doc = Document::new(text);
+        let name = |from: &str, nth: usize, words: usize, kind| {
+            let from = (0..doc.tokens.len())
+                .filter(|&i| doc.token_text(i) == from)
+                .nth(nth)
+                .unwrap();
+            let t = take_possessive_name(
+                &doc,
+                &Tagged {
+                    tokens: from..from + words,
+                    kind,
+                },
+            );
+            let t = cut_at_possessive(&doc, &t, true).unwrap();
+            (doc.slice(doc.tokens_span(&t.tokens)).to_owned(), t.kind)
+        };
+        let org = EntityType::Organization;
+        assert_eq!(
+            name("Lloyd", 0, 1, EntityType::Person),
+            ("Lloyd 's".to_owned(), org)
+        );
+        assert_eq!(name("Lloyd", 0, 2, org), ("Lloyd 's".to_owned(), org));
+        assert_eq!(name("MOODY", 0, 1, org), ("MOODY 'S".to_owned(), org));
+        // A person's possessive, and any other name's, is no part of the name.
+        assert_eq!(
+            name("Clive", 0, 2, EntityType::Person),
+            ("Clive Lloyd".to_owned(), EntityType::Person)
+        );
+        assert_eq!(name("Post", 0, 2, org), ("Post".to_owned(), org));
     }
 
     #[test]
