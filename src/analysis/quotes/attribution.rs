@@ -217,6 +217,24 @@ impl<'a, 't> Attributor<'a, 't> {
         }
     }
 
+    /// A hyphen or en dash that holds a compound open for the word after "to", "or" or "and":
+    /// "the 11– to 12-year-old players", "first- and second-graders". It and the word after it
+    /// are part of the phrase.
+    fn is_suspended_hyphen(&self, i: usize) -> bool {
+        let tokens = &self.doc.tokens;
+        let word = self.word(i);
+        // "11–" as two tokens, "first-" as one.
+        let alone = matches!(word, "-" | "–")
+            && i > 0
+            && tokens[i - 1].span.end == tokens[i].span.begin
+            && is_word(self.word(i - 1));
+        let attached = is_word(word) && word.len() > 1 && word.ends_with(['-', '–']);
+        (alone || attached)
+            && i + 1 < tokens.len()
+            && tokens[i].span.end < tokens[i + 1].span.begin
+            && matches!(self.word(i + 1), "to" | "or" | "and")
+    }
+
     /// A verb that speaks only with its particle: "as Dana Milbank puts it", "as The Hill
     /// pointed out", "Sanders shot back".
     fn is_phrasal_speech_verb(&self, i: usize) -> bool {
@@ -932,6 +950,10 @@ impl<'a, 't> Attributor<'a, 't> {
                 i += 1;
                 continue;
             }
+            if self.is_suspended_hyphen(i) {
+                i += 2;
+                continue;
+            }
             if !is_word(w) {
                 break;
             }
@@ -1199,6 +1221,10 @@ impl<'a, 't> Attributor<'a, 't> {
             // "the ad’s narrator": the possessor belongs to the phrase.
             if names::is_possessive(w) && start - 1 > lo && start < end {
                 start -= 1;
+                continue;
+            }
+            if start >= lo + 2 && self.is_suspended_hyphen(start - 2) {
+                start -= 2;
                 continue;
             }
             if !is_word(w) {

@@ -1099,3 +1099,15 @@ fn the_document_someone_spoke_in_speaks_for_them() {
                 He was “a greatly respected and well liked colleague,” the statement added.";
     assert_eq!(speakers(text)[1], some("the statement"));
 }
+
+#[test]
+fn a_suspended_hyphen_keeps_a_description_whole() {
+    assert_eq!(
+        speakers("“We need a donor,” said parents of the 11– to 12-year-old players."),
+        [some("parents of the 11– to 12-year-old players")]
+    );
+    assert_eq!(
+        speakers("“We need a donor,” said parents of the first- and second-graders."),
+        [some("parents of the first- and second-graders")]
+    );
+}
