@@ -950,7 +950,8 @@ impl<'a, 't> Attributor<'a, 't> {
                 i += 1;
                 continue;
             }
-            if self.is_suspended_hyphen(i) {
+            // The compound's last word must be in the window too.
+            if i + 2 < hi && self.is_suspended_hyphen(i) {
                 i += 2;
                 continue;
             }
