@@ -1599,6 +1599,7 @@ impl<'a, 't> Attributor<'a, 't> {
         match typed {
             Some(EntityType::Person) => person = true,
             Some(EntityType::Organization | EntityType::Location) => person = false,
+            Some(EntityType::Misc) if is_plural_name(doc.slice(span)) => person = false,
             _ => {}
         }
         Who {
@@ -1640,10 +1641,15 @@ impl<'a, 't> Attributor<'a, 't> {
         }
     }
 
-    /// Whether the tagger reads a speaker as a place.
-    fn is_place(&self, who: &Who) -> bool {
-        who.entity
-            .is_some_and(|e| self.entities[e].kind == EntityType::Location)
+    /// Whether the tagger reads a speaker as a place, or as a people named in the plural
+    /// ("Latinos", "Asian Americans"): no one "he" or "she" may stand for. ("Cuban", a people
+    /// in the singular, may be Mark Cuban.)
+    fn is_no_person(&self, who: &Who) -> bool {
+        who.entity.is_some_and(|e| match self.entities[e].kind {
+            EntityType::Location => true,
+            EntityType::Misc => is_plural_name(&who.name),
+            _ => false,
+        })
     }
 
     /// The entity with a mention overlapping `span`.
@@ -1910,7 +1916,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 && let Some(mut who) = self.resolve(&phrase, begin)
             {
                 // "…, Colorado said": a place that speaks is no "he" or "she".
-                if matches!(phrase, Phrase::Name(_)) && !who.group && !self.is_place(&who) {
+                if matches!(phrase, Phrase::Name(_)) && !who.group && !self.is_no_person(&who) {
                     who.person = true;
                 }
                 self.set_speaker(&who);
@@ -1927,7 +1933,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 .filter(|p| matches!(p, Phrase::Name(_)))
                 && let Some(mut who) = self.resolve(&phrase, begin)
             {
-                if !who.group && !self.is_place(&who) {
+                if !who.group && !self.is_no_person(&who) {
                     who.person = true;
                 }
                 self.set_speaker(&who);
@@ -1989,6 +1995,12 @@ fn ends_with_stop(quoted: &str) -> bool {
 
 /// A number that goes on a date ("On July 6, 2015, …"), not a word that opens with one
 /// ("62-year-old").
+/// Whether a name ends in a plural ("Latinos", "Asian Americans"), not in a double s
+/// ("Hess").
+fn is_plural_name(name: &str) -> bool {
+    name.ends_with('s') && !name.ends_with("ss")
+}
+
 fn is_year(word: &str) -> bool {
     word.chars().all(|c| c.is_ascii_digit())
 }

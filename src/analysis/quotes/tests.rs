@@ -1111,3 +1111,10 @@ fn a_suspended_hyphen_keeps_a_description_whole() {
         [some("parents of the first- and second-graders")]
     );
 }
+
+#[test]
+fn a_people_named_in_the_plural_is_no_he_or_she() {
+    let text = "Bernie Sanders spoke to voters in Oakland on Monday. Asian Americans said they had \
+                waited for years.\n\n“It’s a beautiful park,” he said.";
+    assert_eq!(speakers(text), [some("Bernie Sanders")]);
+}
