@@ -1493,12 +1493,15 @@ impl<'a, 't> Attributor<'a, 't> {
                 // "the ministry said", "the spokeswoman said": the organisation or the person
                 // the text introduced as one.
                 let plural = head.ends_with('s') && !head.ends_with("ss");
+                // "the former president" is not the one titled "President", nor the other way.
+                let former =
+                    (start..range.end).any(|i| self.word(i).eq_ignore_ascii_case("former"));
                 if unnamed
                     && !plural
                     && range.end - start >= 2
                     && matches!(self.word(start), "the" | "The")
                     && !lexicon::is_document_noun(head)
-                    && let Some(who) = self.described(head, group, span, at)
+                    && let Some(who) = self.described(head, group, former, span, at)
                 {
                     return Some(who);
                 }
@@ -1531,8 +1534,16 @@ impl<'a, 't> Attributor<'a, 't> {
     /// organisation) named before `at` with the description's head word as a title ("Mayor Doug
     /// McCallum", "security firm Cisco Talos"), in an appositive after the name ("Jane Doe, a
     /// spokeswoman for the ministry"), or, for an organisation, in its name ("the Ministry of
-    /// Health").
-    fn described(&self, head: &str, group: bool, span: Span, at: usize) -> Option<Who> {
+    /// Health"). A person's title or appositive says "former" exactly when the description does
+    /// (`former`).
+    fn described(
+        &self,
+        head: &str,
+        group: bool,
+        former: bool,
+        span: Span,
+        at: usize,
+    ) -> Option<Who> {
         let doc = self.doc;
         let kind = if group {
             EntityType::Organization
@@ -1549,13 +1560,23 @@ impl<'a, 't> Attributor<'a, 't> {
             }
             let first = self.token_at(m.begin);
             let last = self.token_at(m.end);
-            let titled = first > 0 && head_at(first - 1);
+            let is_former = |i: usize| self.word(i).eq_ignore_ascii_case("former");
+            // "former President Bill Clinton", "Former Bill Clinton pollster Douglas Schoen":
+            // the title and the words before it.
+            let titled = first > 0
+                && head_at(first - 1)
+                && (first.saturating_sub(5)..first - 1)
+                    .rev()
+                    .take_while(|&i| is_word(self.word(i)))
+                    .any(is_former)
+                    == former;
+            let mut apposition = (last + 2..doc.tokens.len().min(last + 12))
+                .take_while(|&i| !matches!(self.word(i), "," | "." | ";" | "and" | "who"));
             let appositive = last + 1 < doc.tokens.len()
                 && self.word(last) == ","
                 && lexicon::is_determiner(self.word(last + 1))
-                && (last + 2..doc.tokens.len().min(last + 12))
-                    .take_while(|&i| !matches!(self.word(i), "," | "." | ";" | "and" | "who"))
-                    .any(head_at);
+                && apposition.clone().any(head_at)
+                && apposition.any(is_former) == former;
             let in_name = group && (first..last).any(head_at);
             titled || appositive || in_name
         })?;

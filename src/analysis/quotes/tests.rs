@@ -1118,3 +1118,14 @@ fn a_people_named_in_the_plural_is_no_he_or_she() {
                 waited for years.\n\n“It’s a beautiful park,” he said.";
     assert_eq!(speakers(text), [some("Bernie Sanders")]);
 }
+
+#[test]
+fn a_former_title_is_not_the_title() {
+    let text = "Former President Bill Clinton campaigned in Brooklyn on Monday. President Barack \
+                Obama spoke in Washington.\n\n“We will win,” the former president said.\n\n\
+                “It is late,” the president said.";
+    assert_eq!(speakers(text), [some("Bill Clinton"), some("Barack Obama")]);
+    let text = "Mayor Doug McCallum spoke on Monday. Former Mayor Linda Hepner disagreed with \
+                him.\n\n“He is wrong,” the mayor said.";
+    assert_eq!(speakers(text), [some("Doug McCallum")]);
+}
