@@ -342,12 +342,18 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections)
             by_acronym.entry(acronym).or_insert(e);
         }
     }
-    // "Expansion (ACR)": the acronym right after a name in brackets is that name's.
+    // "Expansion (ACR)": the acronym right after a name in brackets is that name's. A person
+    // has none: "Frank de Boer (Ajax)", "Jaap Stam (PSV)" name the club.
     for (m, f) in found.iter().enumerate() {
         if let (Some(e), Some(next)) = (owner[m], found.get(m + 1)) {
             let between = &doc.text[f.span.end..next.span.begin];
             let after = doc.text.get(next.span.end..).unwrap_or("");
-            if between.trim() == "(" && after.trim_start().starts_with(')') && next.tokens == 1 {
+            if between.trim() == "("
+                && after.trim_start().starts_with(')')
+                && next.tokens == 1
+                && f.kind != EntityType::Person
+                && is_short_form(doc.slice(f.span), doc.slice(next.span))
+            {
                 by_acronym.insert(next.key.clone(), e);
             }
         }
@@ -484,6 +490,15 @@ fn undotted(key: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The acronym of a multi-word name, lower-cased: "Royal Cambodian Armed Forces" → "rcaf".
+/// Whether `short` may be the short form of `name`: written in capitals ("ADB", "U.N.", "UNICEF")
+/// or made of its initials ("Nato" for the North Atlantic Treaty Organisation), where a club or
+/// a country in brackets is neither ("Nyva Vinnytsya (Ukraine)").
+fn is_short_form(name: &str, short: &str) -> bool {
+    let capitals = short.chars().filter(|c| c.is_uppercase()).count();
+    (capitals >= 2 && !short.chars().any(char::is_lowercase))
+        || acronym(name).is_some_and(|initials| initials == short.to_lowercase())
+}
+
 fn acronym(name: &str) -> Option<String> {
     let words: Vec<&str> = name.split_whitespace().collect();
     if words.len() < 2 {
@@ -643,6 +658,71 @@ mod tests {
         assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
         assert_eq!(entities[0].name, "Cambodia National Rescue Party");
         assert_eq!(entities[0].mentions.len(), 3);
+    }
+
+    #[test]
+    fn a_club_in_brackets_after_a_person_is_not_the_persons() {
+        let doc = Document::new("Frank de Boer ( Ajax ) , John Veldman ( Ajax ) . Ajax won.");
+        let t = tagged(
+            &doc,
+            &[
+                ("Frank de Boer", EntityType::Person),
+                ("John Veldman", EntityType::Person),
+                ("Ajax", EntityType::Organization),
+            ],
+        );
+        let entities = group(&doc, &t, Corrections::ALL);
+        let found: Vec<(String, EntityType, usize)> = entities
+            .iter()
+            .map(|e| (e.name.clone(), e.kind, e.mentions.len()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Frank de Boer".to_owned(), EntityType::Person, 1),
+                ("Ajax".to_owned(), EntityType::Organization, 3),
+                ("John Veldman".to_owned(), EntityType::Person, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_form_in_brackets_is_in_capitals_or_made_of_initials() {
+        for (text, expansion, short) in [
+            (
+                "The Asian Development Bank ( ADB ) lent more. ADB said so.",
+                "Asian Development Bank",
+                "ADB",
+            ),
+            (
+                "The North Atlantic Treaty Organisation ( Nato ) met. Nato said so.",
+                "North Atlantic Treaty Organisation",
+                "Nato",
+            ),
+        ] {
+            let doc = Document::new(text);
+            let t = tagged(
+                &doc,
+                &[
+                    (expansion, EntityType::Organization),
+                    (short, EntityType::Organization),
+                ],
+            );
+            let entities = group(&doc, &t, Corrections::ALL);
+            assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
+        }
+        // A country in brackets after a club is the club's country, not its short form.
+        let doc = Document::new("Nyva Vinnytsya ( Ukraine ) 1 Tallinna Sadam ( Estonia ) 0");
+        let t = tagged(
+            &doc,
+            &[
+                ("Nyva Vinnytsya", EntityType::Location),
+                ("Ukraine", EntityType::Location),
+                ("Tallinna Sadam", EntityType::Location),
+                ("Estonia", EntityType::Location),
+            ],
+        );
+        assert_eq!(group(&doc, &t, Corrections::ALL).len(), 4);
     }
 
     #[test]

@@ -198,9 +198,10 @@ impl Corrections {
     pub const ORGANISATION_FIRST: Corrections = Corrections(1 << 20);
     pub const DATE_HEAD: Corrections = Corrections(1 << 21);
     pub const POSSESSIVE_NAME: Corrections = Corrections(1 << 22);
+    pub const AFFILIATION: Corrections = Corrections(1 << 23);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 22] = [
+    pub const NAMED: [(&'static str, Corrections); 23] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -223,6 +224,7 @@ impl Corrections {
         ("organisation-first", Self::ORGANISATION_FIRST),
         ("date-head", Self::DATE_HEAD),
         ("possessive-name", Self::POSSESSIVE_NAME),
+        ("affiliation", Self::AFFILIATION),
     ];
 
     /// Whether every correction of `other` is in the set.
@@ -317,6 +319,9 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
     for name in &mut names {
         name.kind = retype(doc, name, corrections);
     }
+    if on(Corrections::AFFILIATION) {
+        affiliations(doc, &mut names);
+    }
     if on(Corrections::THE_IN_A_NAME) {
         for name in &mut names {
             the_in_a_name(doc, name);
@@ -326,6 +331,29 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
         cut_common_tails(doc, &mut names);
     }
     names
+}
+
+/// "Frank de Boer ( Ajax )", "Marco Pascolo (Cagliari)": a name in brackets right after a
+/// person's is no other person but what the person belongs to, a club, a party or a country. The
+/// tagger, reading a list of people, often calls it one more person: it is the country when the
+/// list of countries and regions knows it, else the organisation (a club named by its town,
+/// "Marseille", is one).
+fn affiliations(doc: &Document, names: &mut [Tagged]) {
+    for i in 1..names.len() {
+        let (person, name) = (&names[i - 1], &names[i]);
+        let bracketed = person.tokens.end + 1 == name.tokens.start
+            && doc.token_text(person.tokens.end) == "("
+            && name.tokens.end < doc.tokens.len()
+            && doc.token_text(name.tokens.end) == ")";
+        if person.kind == EntityType::Person && name.kind == EntityType::Person && bracketed {
+            let text = doc.slice(doc.tokens_span(&name.tokens));
+            names[i].kind = if is_country_or_region(text) {
+                EntityType::Location
+            } else {
+                EntityType::Organization
+            };
+        }
+    }
 }
 
 /// "did not respond to The Post’s requests": a capital "The" inside a sentence that the tagger
@@ -970,8 +998,9 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
 #[cfg(test)]
 mod tests {
     use super::{
-        Corrections, Tagged, cut_at_possessive, cut_date_head, cut_date_tail, cut_number_tail,
-        drop_opener, extend_organisations, retype, take_possessive_name, the_in_a_name,
+        Corrections, Tagged, affiliations, cut_at_possessive, cut_date_head, cut_date_tail,
+        cut_number_tail, drop_opener, extend_organisations, retype, take_possessive_name,
+        the_in_a_name,
     };
     use crate::analysis::entities::extract;
     use crate::analysis::text::Document;
@@ -1378,5 +1407,45 @@ mod tests {
         assert_eq!(typed(text, "Slobodan Milosevic"), Some(EntityType::Person));
         let text = "The delegates flew to Phnom Penh on Monday.";
         assert_eq!(typed(text, "Phnom Penh"), Some(EntityType::Location));
+    }
+
+    #[test]
+    fn a_name_in_brackets_after_a_persons_is_what_the_person_belongs_to() {
+        let doc = Document::new("Marco Pascolo ( Cagliari ) , Stephane Henchoz ( Switzerland ) .");
+        let at = |word| token_of(&doc, word);
+        let mut names: Vec<Tagged> = [
+            (at("Marco")..at("Pascolo") + 1, EntityType::Person),
+            (at("Cagliari")..at("Cagliari") + 1, EntityType::Person),
+            (at("Stephane")..at("Henchoz") + 1, EntityType::Person),
+            (at("Switzerland")..at("Switzerland") + 1, EntityType::Person),
+        ]
+        .into_iter()
+        .map(|(tokens, kind)| Tagged { tokens, kind })
+        .collect();
+        affiliations(&doc, &mut names);
+        let kinds: Vec<EntityType> = names.iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                EntityType::Person,
+                EntityType::Organization,
+                EntityType::Person,
+                EntityType::Location
+            ]
+        );
+        // Not in brackets: two people side by side stay people.
+        let doc = Document::new("Marco Pascolo , Cagliari .");
+        let mut names = vec![
+            Tagged {
+                tokens: 0..2,
+                kind: EntityType::Person,
+            },
+            Tagged {
+                tokens: 3..4,
+                kind: EntityType::Person,
+            },
+        ];
+        affiliations(&doc, &mut names);
+        assert_eq!(names[1].kind, EntityType::Person);
     }
 }
