@@ -84,7 +84,7 @@ fn entities_typed_f1_on_conll_dev_holds_its_floor() {
         &[],
     );
     let f1 = result["typed"]["f1"].as_f64().expect("typed F1");
-    // 0.9289 since engine +21 (ORG 0.8774, MISC 0.8889).
+    // 0.9289 since engine +21 (ORG 0.8774, MISC 0.8889); 0.9291 since engine +23 (ORG 0.8778).
     assert!(f1 >= 0.927, "typed F1 {f1:.4}");
     // The two types that fail most, each with its own floor.
     for (label, floor) in [("ORG", 0.875), ("MISC", 0.885)] {
@@ -123,7 +123,8 @@ fn quotes_and_speakers_on_polnear_dev_hold_their_floors() {
 fn speakers_on_polnear_train_hold_their_floor() {
     // The set the attribution rules are written on: each rule is kept only when it loses no
     // quote here. 0.8961 (4,398 direct quotes found) since engine +20 (nouns in "-ly", asides
-    // closed by a dash, verbs joined by "and", plain verbs that end a subject).
+    // closed by a dash, verbs joined by "and", plain verbs that end a subject); 0.8977 since
+    // engine +23 (a people in the plural is no "he", a former title is not the title).
     let Some(result) = quote_scores(
         "polnear-train.jsonl",
         &["--use-silver", "--kinds", "direct"],
@@ -133,7 +134,7 @@ fn speakers_on_polnear_train_hold_their_floor() {
     let speakers = result["speaker_on_exact"]["accuracy"]
         .as_f64()
         .expect("speaker accuracy");
-    assert!(speakers >= 0.895, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.897, "speaker accuracy {speakers:.4}");
 }
 
 #[test]
