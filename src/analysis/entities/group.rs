@@ -489,7 +489,6 @@ fn undotted(key: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The acronym of a multi-word name, lower-cased: "Royal Cambodian Armed Forces" → "rcaf".
 /// Whether `short` may be the short form of `name`: written in capitals ("ADB", "U.N.", "UNICEF")
 /// or made of its initials ("Nato" for the North Atlantic Treaty Organisation), where a club or
 /// a country in brackets is neither ("Nyva Vinnytsya (Ukraine)").
@@ -499,6 +498,7 @@ fn is_short_form(name: &str, short: &str) -> bool {
         || acronym(name).is_some_and(|initials| initials == short.to_lowercase())
 }
 
+/// The acronym of a multi-word name, lower-cased: "Royal Cambodian Armed Forces" → "rcaf".
 fn acronym(name: &str) -> Option<String> {
     let words: Vec<&str> = name.split_whitespace().collect();
     if words.len() < 2 {

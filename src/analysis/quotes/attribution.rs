@@ -2014,14 +2014,14 @@ fn ends_with_stop(quoted: &str) -> bool {
         .ends_with(['.', '!', '?', '…'])
 }
 
-/// A number that goes on a date ("On July 6, 2015, …"), not a word that opens with one
-/// ("62-year-old").
 /// Whether a name ends in a plural ("Latinos", "Asian Americans"), not in a double s
 /// ("Hess").
 fn is_plural_name(name: &str) -> bool {
     name.ends_with('s') && !name.ends_with("ss")
 }
 
+/// A number that goes on a date ("On July 6, 2015, …"), not a word that opens with one
+/// ("62-year-old").
 fn is_year(word: &str) -> bool {
     word.chars().all(|c| c.is_ascii_digit())
 }
