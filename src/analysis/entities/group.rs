@@ -342,8 +342,9 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections)
             by_acronym.entry(acronym).or_insert(e);
         }
     }
-    // "Expansion (ACR)": the acronym right after a name in brackets is that name's. A person
-    // has none: "Frank de Boer (Ajax)", "Jaap Stam (PSV)" name the club.
+    // "Expansion (ACR)": the acronym right after a name in brackets is that name's. A person's
+    // is only the person's initials ("John F. Kennedy (JFK)"): "Frank de Boer (Ajax)", "Jaap
+    // Stam (PSV)" name the club.
     for (m, f) in found.iter().enumerate() {
         if let (Some(e), Some(next)) = (owner[m], found.get(m + 1)) {
             let between = &doc.text[f.span.end..next.span.begin];
@@ -351,8 +352,7 @@ pub(crate) fn group(doc: &Document, tagged: &[Tagged], corrections: Corrections)
             if between.trim() == "("
                 && after.trim_start().starts_with(')')
                 && next.tokens == 1
-                && f.kind != EntityType::Person
-                && is_short_form(doc.slice(f.span), doc.slice(next.span))
+                && is_short_form(doc.slice(f.span), doc.slice(next.span), f.kind)
             {
                 by_acronym.insert(next.key.clone(), e);
             }
@@ -489,13 +489,14 @@ fn undotted(key: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Whether `short` may be the short form of `name`: written in capitals ("ADB", "U.N.", "UNICEF")
-/// or made of its initials ("Nato" for the North Atlantic Treaty Organisation), where a club or
-/// a country in brackets is neither ("Nyva Vinnytsya (Ukraine)").
-fn is_short_form(name: &str, short: &str) -> bool {
+/// Whether `short` may be the short form of `name`, a name of type `kind`: made of its initials
+/// ("Nato" for the North Atlantic Treaty Organisation, "JFK" for John F. Kennedy) or, but for a
+/// person's, written in capitals ("ADB", "U.N.", "UNICEF"); a club or a country in brackets is
+/// neither ("Nyva Vinnytsya (Ukraine)", "Jaap Stam (PSV)").
+fn is_short_form(name: &str, short: &str, kind: EntityType) -> bool {
     let capitals = short.chars().filter(|c| c.is_uppercase()).count();
-    (capitals >= 2 && !short.chars().any(char::is_lowercase))
-        || acronym(name).is_some_and(|initials| initials == short.to_lowercase())
+    acronym(name).is_some_and(|initials| initials == short.to_lowercase())
+        || kind != EntityType::Person && capitals >= 2 && !short.chars().any(char::is_lowercase)
 }
 
 /// The acronym of a multi-word name, lower-cased: "Royal Cambodian Armed Forces" → "rcaf".
@@ -684,6 +685,20 @@ mod tests {
                 ("John Veldman".to_owned(), EntityType::Person, 1),
             ]
         );
+    }
+
+    #[test]
+    fn a_persons_initials_in_brackets_are_the_persons() {
+        let doc = Document::new("John F. Kennedy ( JFK ) spoke. JFK left.");
+        let t = tagged(
+            &doc,
+            &[
+                ("John F. Kennedy", EntityType::Person),
+                ("JFK", EntityType::Person),
+            ],
+        );
+        let entities = group(&doc, &t, Corrections::ALL);
+        assert_eq!(entities.len(), 1, "{:?}", names(&entities, &doc));
     }
 
     #[test]
