@@ -126,15 +126,22 @@ const OTHER_LAST_WORDS: &[&str] = &[
 ];
 
 /// Words that end a place's name: "Brooklyn Bridge", "Fifth Avenue", "Taipei University
-/// Hospital".
+/// Hospital", "Taiwan Strait". Not "Park", "Forest" or "Coast": Sung-Hee Park, Nottingham
+/// Forest and the West Coast Eagles are no places.
 const PLACE_LAST_WORDS: &[&str] = &[
     "Airport",
     "Avenue",
     "Bay",
+    "Boulevard",
     "Bridge",
+    "Canal",
+    "Canyon",
     "Castle",
     "Cathedral",
     "Church",
+    "Desert",
+    "Gulf",
+    "Highway",
     "Hospital",
     "Island",
     "Islands",
@@ -142,10 +149,13 @@ const PLACE_LAST_WORDS: &[&str] = &[
     "Mountain",
     "Mountains",
     "Ocean",
+    "Peninsula",
     "River",
     "Road",
+    "Sea",
     "Square",
     "Stadium",
+    "Strait",
     "Street",
     "Valley",
 ];
@@ -1150,6 +1160,28 @@ mod tests {
             Some(EntityType::Location),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_strait_a_sea_or_a_gulf_is_a_place_and_a_park_may_be_a_person() {
+        let doc = Document::new("Ships crossed the Palk Strait, the Red Sea and the Persian Gulf.");
+        for (first, last) in [("Palk", "Strait"), ("Red", "Sea"), ("Persian", "Gulf")] {
+            let t = Tagged {
+                tokens: token_of(&doc, first)..token_of(&doc, last) + 1,
+                kind: EntityType::Organization,
+            };
+            assert_eq!(
+                retype(&doc, &t, Corrections::ALL),
+                EntityType::Location,
+                "{first} {last}"
+            );
+        }
+        let doc = Document::new("Ji Park won the race.");
+        let t = Tagged {
+            tokens: 0..2,
+            kind: EntityType::Person,
+        };
+        assert_eq!(retype(&doc, &t, Corrections::ALL), EntityType::Person);
     }
 
     #[test]
