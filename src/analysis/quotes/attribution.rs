@@ -1492,7 +1492,7 @@ impl<'a, 't> Attributor<'a, 't> {
                 });
                 // "the ministry said", "the spokeswoman said": the organisation or the person
                 // the text introduced as one.
-                let plural = head.ends_with('s') && !head.ends_with("ss");
+                let plural = is_plural_name(head);
                 // "the former president" is not the one titled "President", nor the other way.
                 let former =
                     (start..range.end).any(|i| self.word(i).eq_ignore_ascii_case("former"));
@@ -2014,8 +2014,8 @@ fn ends_with_stop(quoted: &str) -> bool {
         .ends_with(['.', '!', '?', '…'])
 }
 
-/// Whether a name ends in a plural ("Latinos", "Asian Americans"), not in a double s
-/// ("Hess").
+/// Whether a name or a noun ends in a plural ("Latinos", "Asian Americans", "officials"), not
+/// in a double s ("Hess", "the boss").
 fn is_plural_name(name: &str) -> bool {
     name.ends_with('s') && !name.ends_with("ss")
 }
