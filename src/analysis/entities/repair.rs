@@ -102,8 +102,8 @@ const LAST_WORDS: &[&str] = &[
     "University",
 ];
 
-/// Words that end the name of an event, a prize, a treaty or a law: "Nobel Peace Prize",
-/// "Davis Cup", "Civil War", "Paris Agreement".
+/// Words that end the name of an event, a show, a prize, a treaty or a law: "Nobel Peace
+/// Prize", "Davis Cup", "Paris Air Show", "Civil War", "Paris Agreement".
 const OTHER_LAST_WORDS: &[&str] = &[
     "Accord",
     "Accords",
@@ -120,6 +120,7 @@ const OTHER_LAST_WORDS: &[&str] = &[
     "Prize",
     "Protocol",
     "Revolution",
+    "Show",
     "Treaty",
     "Trophy",
     "War",
@@ -1182,6 +1183,21 @@ mod tests {
             kind: EntityType::Person,
         };
         assert_eq!(retype(&doc, &t, Corrections::ALL), EntityType::Person);
+    }
+
+    #[test]
+    fn a_show_named_after_its_host_is_no_person() {
+        let doc = Document::new("She told \"The Kim Harlow Show\" on Thursday that she would run.");
+        let t = Tagged {
+            tokens: token_of(&doc, "Kim")..token_of(&doc, "Show") + 1,
+            kind: EntityType::Person,
+        };
+        assert_eq!(retype(&doc, &t, Corrections::ALL), EntityType::Misc);
+        let host = Tagged {
+            tokens: token_of(&doc, "Kim")..token_of(&doc, "Harlow") + 1,
+            kind: EntityType::Person,
+        };
+        assert_eq!(retype(&doc, &host, Corrections::ALL), EntityType::Person);
     }
 
     #[test]
