@@ -152,7 +152,8 @@ fn speakers_on_canadian_news_resolved_by_hand_hold_their_floor() {
         .as_f64()
         .expect("speaker accuracy");
     assert!(recall >= 0.97, "quote recall {recall:.4}");
-    // 0.945 (359 of 380) since engine +22 (the document someone spoke in speaks for them); the
+    // 0.945 (359 of 380) since engine +22 (the document someone spoke in speaks for them), 0.947
+    // since engine +25 (an organisation's name spelt out with commas joins its acronym); the
     // floor sits a little under, as one model change can flip a few quotes.
     assert!(speakers >= 0.938, "speaker accuracy {speakers:.4}");
 }

@@ -210,9 +210,10 @@ impl Corrections {
     pub const DATE_HEAD: Corrections = Corrections(1 << 21);
     pub const POSSESSIVE_NAME: Corrections = Corrections(1 << 22);
     pub const AFFILIATION: Corrections = Corrections(1 << 23);
+    pub const SPELT_OUT: Corrections = Corrections(1 << 24);
 
     /// Every correction with its name, as `docsift-train ner-cv --without` spells it.
-    pub const NAMED: [(&'static str, Corrections); 23] = [
+    pub const NAMED: [(&'static str, Corrections); 24] = [
         ("possessive", Self::POSSESSIVE),
         ("opener", Self::OPENER),
         ("headlines", Self::HEADLINES),
@@ -236,6 +237,7 @@ impl Corrections {
         ("date-head", Self::DATE_HEAD),
         ("possessive-name", Self::POSSESSIVE_NAME),
         ("affiliation", Self::AFFILIATION),
+        ("spelt-out", Self::SPELT_OUT),
     ];
 
     /// Whether every correction of `other` is in the set.
@@ -322,8 +324,14 @@ pub(crate) fn repair(doc: &Document, tagged: &[Tagged], corrections: Corrections
     } else {
         names
     };
-    let mut names = if on(Corrections::LAST_WORD) {
+    let names = if on(Corrections::LAST_WORD) {
         extend_organisations(doc, names)
+    } else {
+        names
+    };
+    let mut names = if on(Corrections::SPELT_OUT) {
+        let spelt = spelt_out(doc, &names);
+        overlay(names, spelt)
     } else {
         names
     };
@@ -865,6 +873,66 @@ fn organisations_of(doc: &Document) -> Vec<Tagged> {
     out
 }
 
+/// Words between the capitalised words of a name spelt out in a list, left out of its acronym.
+const LIST_JOINS: &[&str] = &[",", "and", "&", "of", "the", "for"];
+
+/// "Immigration, Refugees and Citizenship Canada … IRCC": a run of capitalised words joined by
+/// commas and "and" whose initials spell an organisation's acronym in the same document is that
+/// organisation's name, which the tagger, reading the commas as a list, cut into several. The
+/// run must hold a comma, "and" or "&" (without one the tagger reads the name whole), and the
+/// acronym must be named on its own as an organisation: "Europe, Middle East and Africa" is no
+/// organisation for "Summit EMEA", nor the "Growth and Opportunity Project" for the "GOP" party.
+fn spelt_out(doc: &Document, names: &[Tagged]) -> Vec<Tagged> {
+    let word = |i: usize| doc.token_text(i);
+    let acronyms: HashSet<&str> = names
+        .iter()
+        .filter(|t| t.tokens.len() == 1 && t.kind == EntityType::Organization)
+        .map(|t| word(t.tokens.start))
+        .filter(|w| (3..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase()))
+        .collect();
+    let Some(longest) = acronyms.iter().map(|a| a.len()).max() else {
+        return Vec::new();
+    };
+    let named: HashSet<Range<usize>> = names.iter().map(|t| t.tokens.clone()).collect();
+    let mut out = Vec::new();
+    for sentence in &doc.sentences {
+        let range = sentence.tokens.clone();
+        let mut i = range.start;
+        while i < range.end {
+            let mut initials = String::new();
+            let mut listed = false;
+            let mut found = None;
+            let mut j = i;
+            while j < range.end && initials.len() < longest {
+                let w = word(j);
+                let first = w.chars().next().unwrap_or(' ');
+                if first.is_uppercase() && w.chars().any(char::is_lowercase) {
+                    initials.push(first);
+                    if listed && acronyms.contains(initials.as_str()) {
+                        found = Some(j);
+                    }
+                } else if j > i && LIST_JOINS.contains(&w.to_lowercase().as_str()) {
+                    listed |= matches!(w, "," | "and" | "&");
+                } else {
+                    break;
+                }
+                j += 1;
+            }
+            match found.filter(|&last| !named.contains(&(i..last + 1))) {
+                Some(last) => {
+                    out.push(Tagged {
+                        tokens: i..last + 1,
+                        kind: EntityType::Organization,
+                    });
+                    i = last + 1;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
 /// Lays `over` on `names`: a name that overlaps one of `over` gives way to it, except that an
 /// organisation reaching further left keeps its start ("US Department" + "Department of State"
 /// → "US Department of State"). Both lists are in document order; the result is too.
@@ -1010,8 +1078,8 @@ fn retype(doc: &Document, t: &Tagged, corrections: Corrections) -> EntityType {
 mod tests {
     use super::{
         Corrections, Tagged, affiliations, cut_at_possessive, cut_date_head, cut_date_tail,
-        cut_number_tail, drop_opener, extend_organisations, retype, take_possessive_name,
-        the_in_a_name,
+        cut_number_tail, drop_opener, extend_organisations, retype, spelt_out,
+        take_possessive_name, the_in_a_name,
     };
     use crate::analysis::entities::extract;
     use crate::analysis::text::Document;
@@ -1183,6 +1251,41 @@ mod tests {
             kind: EntityType::Person,
         };
         assert_eq!(retype(&doc, &t, Corrections::ALL), EntityType::Person);
+    }
+
+    #[test]
+    fn a_name_spelt_out_with_commas_is_its_acronyms_organisation() {
+        let doc = Document::new(
+            "A letter came from Health, Welfare and Sports Canada on Monday. HWSC would not \
+             comment. Paris, Berlin and Rome sent no letter, nor did the PBR.",
+        );
+        let at = |w: &str| token_of(&doc, w);
+        let one = |w: &str, kind| Tagged {
+            tokens: at(w)..at(w) + 1,
+            kind,
+        };
+        let mut names = vec![
+            one("Health", EntityType::Location),
+            Tagged {
+                tokens: at("Welfare")..at("Canada") + 1,
+                kind: EntityType::Organization,
+            },
+            one("HWSC", EntityType::Organization),
+            one("Paris", EntityType::Location),
+            one("Berlin", EntityType::Location),
+            one("Rome", EntityType::Location),
+        ];
+        assert_eq!(
+            spelt_out(&doc, &names),
+            vec![Tagged {
+                tokens: at("Health")..at("Canada") + 1,
+                kind: EntityType::Organization,
+            }]
+        );
+        // An acronym the tagger names as no organisation spells out nothing.
+        names.push(one("PBR", EntityType::Misc));
+        names.retain(|t| doc.token_text(t.tokens.start) != "HWSC");
+        assert!(spelt_out(&doc, &names).is_empty());
     }
 
     #[test]

@@ -779,19 +779,27 @@ impl<'a, 't> Attributor<'a, 't> {
         Some((self.resolve(&phrase, at), cue))
     }
 
-    /// "“…,” Fight for $15 organizing director Kendall Fells told": when the phrase read from
-    /// the subject's start (`..end`) names no person and the subject goes on to a person's
-    /// name right before the verb, after a title or a description, that person speaks. Not
-    /// after a preposition: "the spokesman for Sen. Bob Corker said" is the spokesman.
+    /// "“…,” Fight for $15 organizing director Kendall Fells told": when the subject goes on
+    /// from the phrase read at its start (`..end`) to a person's name right before the verb,
+    /// after a title or a description, that person speaks, also when the phrase at the start
+    /// names a person too ("Jobs for Ohio organizing director Laura Menke", "Obama adviser
+    /// Valerie Jarrett"), unless "and" joins the two. Not after a preposition: "the spokesman
+    /// for Sen. Bob Corker said" is the spokesman.
     fn person_closing_subject(&self, phrase: &Phrase, end: usize, verb: usize) -> Option<Phrase> {
         let (Phrase::Name(first) | Phrase::Description(first)) = phrase else {
             return None;
         };
-        if self.person_ending(first.clone()).is_some() || end >= verb {
+        if end >= verb {
             return None;
         }
         if (first.start..verb)
             .any(|i| matches!(self.word(i), "," | ";" | ":") || self.word(i).contains('“'))
+        {
+            return None;
+        }
+        // "Clinton and running mate Tim Kaine said": two people, the first the subject's.
+        if self.person_ending(first.clone()).is_some()
+            && (first.end..verb).any(|i| matches!(self.word(i), "and" | "&"))
         {
             return None;
         }

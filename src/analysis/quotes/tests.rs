@@ -742,6 +742,9 @@ fn a_person_closing_a_long_subject_speaks() {
     let text = "“The plant will close,” Jobs for Ohio organizing director Laura Menke told \
                 reporters.";
     assert_eq!(speakers(text), [some("Laura Menke")]);
+    // Two people joined by "and": the first is the subject's head.
+    let text = "“We will win,” Maria Hollis and running mate Tom Reyes told reporters.";
+    assert_eq!(speakers(text), [some("Maria Hollis")]);
 }
 
 #[test]
