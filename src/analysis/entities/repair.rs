@@ -905,9 +905,8 @@ fn spelt_out(doc: &Document, names: &[Tagged]) -> Vec<Tagged> {
             let mut j = i;
             while j < range.end && initials.len() < longest {
                 let w = word(j);
-                let first = w.chars().next().unwrap_or(' ');
-                if first.is_uppercase() && w.chars().any(char::is_lowercase) {
-                    initials.push(first);
+                if capitalised(w) && w.chars().any(char::is_lowercase) {
+                    initials.extend(w.chars().next());
                     if listed && acronyms.contains(initials.as_str()) {
                         found = Some(j);
                     }
