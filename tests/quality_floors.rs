@@ -128,8 +128,9 @@ fn speakers_on_polnear_train_hold_their_floor() {
     // engine +23 (a people in the plural is no "he", a former title is not the title); 0.8968
     // since engine +24, whose entity model moved six quotes (one gained, five lost): two of the
     // lost are right by a reader ("she" is the volunteer just named, not the spokeswoman the
-    // silver antecedent names), a third wrong both ways. The floor sits a little under, as one
-    // model change can flip a few quotes.
+    // silver antecedent names), a third wrong both ways; 0.8979 since engine +26 (a lone surname
+    // is the person named most, a speaker in the subject's "that" clause is not "he"). The
+    // floor sits a little under, as one model change can flip a few quotes.
     let Some(result) = quote_scores(
         "polnear-train.jsonl",
         &["--use-silver", "--kinds", "direct"],
@@ -139,7 +140,7 @@ fn speakers_on_polnear_train_hold_their_floor() {
     let speakers = result["speaker_on_exact"]["accuracy"]
         .as_f64()
         .expect("speaker accuracy");
-    assert!(speakers >= 0.895, "speaker accuracy {speakers:.4}");
+    assert!(speakers >= 0.896, "speaker accuracy {speakers:.4}");
 }
 
 #[test]

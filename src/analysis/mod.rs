@@ -18,7 +18,7 @@ use text::Document;
 
 /// Version of the analysis engine: part of every cache key, so a new engine never serves an old
 /// engine's answers. Bump it whenever a change alters any result.
-pub const ENGINE_VERSION: &str = concat!("docsift-engine/", env!("CARGO_PKG_VERSION"), "+25");
+pub const ENGINE_VERSION: &str = concat!("docsift-engine/", env!("CARGO_PKG_VERSION"), "+26");
 
 /// Reads what the analysis reads on its first document (the tagger models, the word tables,
 /// the gazetteers and lexicons) by analysing a short text, so that the first caller does not

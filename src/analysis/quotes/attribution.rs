@@ -943,6 +943,26 @@ impl<'a, 't> Attributor<'a, 't> {
         let mut possessed = false;
         while i < hi && i - start < MAX_PHRASE {
             let w = self.word(i);
+            // "Christie’s been making the case": "’s" is "has" or "is", and the name before
+            // it the subject.
+            if names::is_possessive(w)
+                && i + 1 < hi
+                && matches!(
+                    self.word(i + 1),
+                    "been"
+                        | "not"
+                        | "never"
+                        | "got"
+                        | "gotten"
+                        | "going"
+                        | "already"
+                        | "always"
+                        | "still"
+                        | "just"
+                )
+            {
+                break;
+            }
             if names::is_possessive(w) && i > start && i + 1 < hi && is_word(self.word(i + 1)) {
                 possessed = true;
                 i += 1;
@@ -1509,7 +1529,11 @@ impl<'a, 't> Attributor<'a, 't> {
                     && range.end - start >= 2
                     && matches!(self.word(start), "the" | "The")
                     && !lexicon::is_document_noun(head)
-                    && let Some(who) = self.described(head, group, former, span, at)
+                    && let Some(who) = group
+                        .then(|| self.first_use(start..range.end))
+                        .flatten()
+                        .and_then(|first| self.described(head, group, former, span, first))
+                        .or_else(|| self.described(head, group, former, span, at))
                 {
                     return Some(who);
                 }
@@ -1536,6 +1560,20 @@ impl<'a, 't> Attributor<'a, 't> {
                 })
             }
         }
+    }
+
+    /// Where the text first used the definite description at `range`, word for word (the
+    /// capital of its first word aside), when it did before: an organisation's "the commission" stands throughout for what it stood for
+    /// then ("the commission appointed …", not a commission named in passing since).
+    fn first_use(&self, range: Range<usize>) -> Option<usize> {
+        let words = range.len();
+        (0..range.start.saturating_sub(words))
+            .find(|&i| {
+                // "The commission" opening a sentence, but not "the Commission" of a name.
+                self.word(i).eq_ignore_ascii_case(self.word(range.start))
+                    && (1..words).all(|k| self.word(i + k) == self.word(range.start + k))
+            })
+            .map(|i| self.doc.tokens[i].span.begin)
     }
 
     /// Who a definite description stands for: the latest person (or, for "the ministry",
@@ -1642,14 +1680,25 @@ impl<'a, 't> Attributor<'a, 't> {
     }
 
     /// The person a lone word names at `at` when the text gives it as the first or last word of
-    /// a person's full name: the latest named before, else the first named after.
+    /// a person's full name: of those named in full before, the one the text has named most
+    /// so far, the latest on a tie ("Clinton" after "Hillary Clinton" throughout and "Bill
+    /// Clinton" once is Hillary Clinton); else the first named after.
     fn person_named(&self, word: &str, at: usize) -> Option<(Span, usize)> {
         let spans = self.full_names.get(word)?;
         let before = spans.partition_point(|(s, _)| s.begin < at);
-        spans
-            .get(before.wrapping_sub(1))
-            .or_else(|| spans.get(before))
-            .copied()
+        let named_so_far = |e: usize| {
+            self.entities[e]
+                .mentions
+                .iter()
+                .filter(|m| m.span.begin < at)
+                .count()
+        };
+        spans[..before]
+            .iter()
+            .enumerate()
+            .max_by_key(|&(k, &(_, e))| (named_so_far(e), k))
+            .map(|(_, &found)| found)
+            .or_else(|| spans.get(before).copied())
     }
 
     /// The canonical name: the entity's when a real tagger typed it, else the text's own; and
@@ -1679,6 +1728,20 @@ impl<'a, 't> Attributor<'a, 't> {
             EntityType::Misc => is_plural_name(&who.name),
             _ => false,
         })
+    }
+
+    /// Whether a name is one capitalised word that opens its sentence, in the plural, that the
+    /// tagger does not name ("Analysts", "Officials"): people, not one person.
+    fn is_common_plural(&self, phrase: &Phrase, who: &Who) -> bool {
+        let Phrase::Name(run) = phrase else {
+            return false;
+        };
+        let word = self.word(run.start);
+        run.len() == 1
+            && who.entity.is_none()
+            && self.doc.starts_sentence(run.start)
+            && is_plural_name(word)
+            && gender_of(word).is_none()
     }
 
     /// The entity with a mention overlapping `span`.
@@ -1839,6 +1902,8 @@ impl<'a, 't> Attributor<'a, 't> {
         }
         // The sentence's subject: the person or group it is about.
         let mut person_named = false;
+        // Where the subject that names a person ends.
+        let mut subject_end = None;
         if let Some(phrase) = self.forward(lo, hi) {
             let end = match &phrase {
                 Phrase::Pronoun(i, _) => i + 1,
@@ -1874,6 +1939,9 @@ impl<'a, 't> Attributor<'a, 't> {
                     self.last_subject = Some((who.clone(), begin));
                 }
                 person_named = who.person;
+                if who.person {
+                    subject_end = Some(end);
+                }
                 if who.person || who.group {
                     self.remember(who);
                 }
@@ -1941,11 +2009,28 @@ impl<'a, 't> Attributor<'a, 't> {
                     .forward(v + 1, hi)
                     .filter(|p| !matches!(p, Phrase::Description(_)));
             }
+            // "Carson turned the story back on the Post, pointing out that the paper's Robert
+            // Costa had reported …. He hoped, he said, …": a speaker in a clause that the
+            // subject's "that" opens is what the subject said, and the subject stays the one
+            // "he" refers to.
+            let embedded = |phrase: &Phrase| {
+                let start = match phrase {
+                    Phrase::Pronoun(i, _) => *i,
+                    Phrase::Name(r) | Phrase::Description(r) => r.start,
+                };
+                subject_end.is_some_and(|end| (end..start).any(|i| self.word(i) == "that"))
+            };
             if let Some(phrase) = phrase
+                && !embedded(&phrase)
                 && let Some(mut who) = self.resolve(&phrase, begin)
             {
-                // "…, Colorado said": a place that speaks is no "he" or "she".
-                if matches!(phrase, Phrase::Name(_)) && !who.group && !self.is_no_person(&who) {
+                // "…, Colorado said": a place that speaks is no "he" or "she"; nor do
+                // "Analysts noted that …", a plural no tagger names.
+                if matches!(phrase, Phrase::Name(_))
+                    && !who.group
+                    && !self.is_no_person(&who)
+                    && !self.is_common_plural(&phrase, &who)
+                {
                     who.person = true;
                 }
                 self.set_speaker(&who);
