@@ -1563,8 +1563,9 @@ impl<'a, 't> Attributor<'a, 't> {
     }
 
     /// Where the text first used the definite description at `range`, word for word (the
-    /// capital of its first word aside), when it did before: an organisation's "the commission" stands throughout for what it stood for
-    /// then ("the commission appointed …", not a commission named in passing since).
+    /// capital of its first word aside), when it did before: an organisation's "the
+    /// commission" stands throughout for what it stood for then ("the commission appointed …",
+    /// not a commission named in passing since).
     fn first_use(&self, range: Range<usize>) -> Option<usize> {
         let words = range.len();
         (0..range.start.saturating_sub(words))
