@@ -945,21 +945,7 @@ impl<'a, 't> Attributor<'a, 't> {
             let w = self.word(i);
             // "Christie’s been making the case": "’s" is "has" or "is", and the name before
             // it the subject.
-            if names::is_possessive(w)
-                && i + 1 < hi
-                && matches!(
-                    self.word(i + 1),
-                    "been"
-                        | "not"
-                        | "never"
-                        | "got"
-                        | "gotten"
-                        | "going"
-                        | "already"
-                        | "always"
-                        | "still"
-                        | "just"
-                )
+            if names::is_possessive(w) && i + 1 < hi && lexicon::follows_has_or_is(self.word(i + 1))
             {
                 break;
             }
@@ -1694,11 +1680,20 @@ impl<'a, 't> Attributor<'a, 't> {
                 .filter(|m| m.span.begin < at)
                 .count()
         };
-        spans[..before]
-            .iter()
-            .enumerate()
-            .max_by_key(|&(k, &(_, e))| (named_so_far(e), k))
-            .map(|(_, &found)| found)
+        // Each person counted once, from the latest named: a later one wins only with more.
+        let mut counted = Vec::new();
+        let mut most: Option<(usize, (Span, usize))> = None;
+        for &(span, e) in spans[..before].iter().rev() {
+            if counted.contains(&e) {
+                continue;
+            }
+            counted.push(e);
+            let named = named_so_far(e);
+            if most.is_none_or(|(best, _)| named > best) {
+                most = Some((named, (span, e)));
+            }
+        }
+        most.map(|(_, found)| found)
             .or_else(|| spans.get(before).copied())
     }
 

@@ -477,6 +477,24 @@ pub fn is_verb_filler(word: &str) -> bool {
         )
 }
 
+/// Words after which a name's "’s" is "has" or "is", not a possessive ("Christie’s been
+/// making the case", "Trump’s not backing down").
+pub fn follows_has_or_is(word: &str) -> bool {
+    matches!(
+        word,
+        "been"
+            | "not"
+            | "never"
+            | "got"
+            | "gotten"
+            | "going"
+            | "already"
+            | "always"
+            | "still"
+            | "just"
+    )
+}
+
 /// Personal pronouns that can stand for a speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pronoun {
